@@ -1,0 +1,355 @@
+package plume
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/plumecloud/plume-go/internal/redact"
+	"github.com/plumecloud/plume-go/internal/retry"
+)
+
+// expiryMargin is how long before expires_in runs out a token stops being used.
+const expiryMargin = 30 * time.Second
+
+// Credentials are the OAuth 2.0 client credentials Plume issues through its Portal. They print
+// with the secret masked, as values and as pointers.
+type Credentials struct {
+	TokenURL     string // authorizationTokenUrl, e.g. https://external.sso.plume.com/oauth2/<id>/v1/token
+	ClientID     string
+	ClientSecret string
+	PartnerID    string
+}
+
+// String returns the credentials with the secret masked.
+func (c Credentials) String() string {
+	return fmt.Sprintf("plume.Credentials{TokenURL:%q, ClientID:%q, ClientSecret:%q, PartnerID:%q}",
+		c.TokenURL, c.ClientID, redact.Secret(c.ClientSecret), c.PartnerID)
+}
+
+// GoString returns the credentials with the secret masked, for %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+// LogValue returns the credentials with the secret masked, for slog.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("token_url", c.TokenURL),
+		slog.String("client_id", c.ClientID),
+		slog.String("client_secret", redact.Secret(c.ClientSecret)),
+		slog.String("partner_id", c.PartnerID),
+	)
+}
+
+func (c Credentials) validate() error {
+	if err := c.validateEndpoint(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.ClientID) == "" {
+		return invalid("Credentials.ClientID", "must not be empty")
+	}
+	if c.ClientSecret == "" {
+		return invalid("Credentials.ClientSecret", "must not be empty")
+	}
+	if strings.Contains(c.ClientID, ":") {
+		return invalid("Credentials.ClientID", "must not contain ':'")
+	}
+	return nil
+}
+
+func (c Credentials) validateEndpoint() error {
+	if _, err := parseHTTPURL("Credentials.TokenURL", c.TokenURL); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.PartnerID) == "" {
+		return invalid("Credentials.PartnerID", "must not be empty")
+	}
+	if strings.ContainsAny(c.PartnerID, " \t\r\n") {
+		return invalid("Credentials.PartnerID", "must not contain white space")
+	}
+	return nil
+}
+
+// basicHeader is the header Plume issues: "Basic " + base64("clientId:clientSecret").
+func basicHeader(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))
+}
+
+// normalizeBasic accepts the issued header with or without its "Basic " prefix and checks it
+// is base64 of "id:secret". The reason of an error never quotes the header.
+func normalizeBasic(h string) (string, error) {
+	h = strings.TrimSpace(h)
+	if len(h) >= 6 && strings.EqualFold(h[:6], "basic ") {
+		h = strings.TrimSpace(h[6:])
+	}
+	if h == "" {
+		return "", invalid("AuthHeader", "must not be empty")
+	}
+	decoded, err := base64.StdEncoding.DecodeString(h)
+	if err != nil || !strings.Contains(string(decoded), ":") {
+		return "", invalid("AuthHeader", "must be base64 of clientId:clientSecret")
+	}
+	return "Basic " + h, nil
+}
+
+// TokenCache stores a bearer token so that several clients or processes share one.
+type TokenCache interface {
+	// Get returns the stored token, or nil, nil when there is none.
+	Get(ctx context.Context) (*oauth2.Token, error)
+	// Put stores t.
+	Put(ctx context.Context, t *oauth2.Token) error
+}
+
+// FileTokenCache is a TokenCache in one file, written with mode 0600 and replaced atomically.
+// Use one file per credential.
+type FileTokenCache struct {
+	Path string
+}
+
+// NewFileTokenCache returns a FileTokenCache at path.
+func NewFileTokenCache(path string) *FileTokenCache { return &FileTokenCache{Path: path} }
+
+type fileToken struct {
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type,omitempty"`
+	Expiry      time.Time `json:"expiry,omitzero"`
+}
+
+// Get reads the token; a missing file is no token.
+func (f *FileTokenCache) Get(ctx context.Context) (*oauth2.Token, error) {
+	data, err := os.ReadFile(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("plume: token cache: %w", err)
+	}
+	var ft fileToken
+	if err := json.Unmarshal(data, &ft); err != nil || ft.AccessToken == "" {
+		return nil, nil // a damaged file is treated as empty and replaced by the next Put
+	}
+	return &oauth2.Token{AccessToken: ft.AccessToken, TokenType: ft.TokenType, Expiry: ft.Expiry}, nil
+}
+
+// Put writes t to a temporary file with mode 0600 beside Path and renames it over Path.
+func (f *FileTokenCache) Put(ctx context.Context, t *oauth2.Token) error {
+	if t == nil {
+		return nil
+	}
+	data, err := json.Marshal(fileToken{AccessToken: t.AccessToken, TokenType: t.TokenType, Expiry: t.Expiry})
+	if err != nil {
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".*")
+	if err != nil {
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+		return fmt.Errorf("plume: token cache: %w", err)
+	}
+	return nil
+}
+
+// tokenSource hands out the bearer token: cached until expiryMargin before it expires, one
+// fetch shared by concurrent callers, the TokenCache consulted before fetching.
+type tokenSource struct {
+	client *Client
+	user   oauth2.TokenSource // WithTokenSource; nil when the client fetches its own
+	cache  TokenCache
+
+	tokenURL string
+	header   string // Basic header, sent verbatim
+	scope    string
+
+	mu    sync.Mutex
+	tok   *oauth2.Token
+	group singleflight.Group
+	now   func() time.Time
+}
+
+func newTokenSource(c *Client, cfg config) *tokenSource {
+	ts := &tokenSource{client: c, user: cfg.tokenSource, cache: cfg.tokenCache, now: time.Now}
+	if cfg.creds != nil {
+		ts.tokenURL = cfg.creds.TokenURL
+		ts.header = cfg.authHeader
+		ts.scope = "partnerId:" + cfg.creds.PartnerID + " role:partnerIdAdmin"
+	}
+	return ts
+}
+
+func (s *tokenSource) valid(t *oauth2.Token) bool {
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	return t.Expiry.IsZero() || s.now().Before(t.Expiry.Add(-expiryMargin))
+}
+
+// token returns a usable token. rejected is a token the API just answered 401 to: it is
+// dropped, and not taken back from the cache.
+func (s *tokenSource) token(ctx context.Context, rejected string) (string, error) {
+	s.mu.Lock()
+	if rejected != "" && s.tok != nil && s.tok.AccessToken == rejected {
+		s.tok = nil
+	}
+	if t := s.tok; s.valid(t) {
+		s.mu.Unlock()
+		return t.AccessToken, nil
+	}
+	s.mu.Unlock()
+
+	for {
+		ch := s.group.DoChan("token", func() (any, error) { return s.refresh(ctx, rejected) })
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case res := <-ch:
+			if res.Err != nil {
+				// A fetch started by a caller whose context ended is not our failure.
+				if isContextErr(res.Err) && ctx.Err() == nil && res.Shared {
+					continue
+				}
+				return "", res.Err
+			}
+			return res.Val.(*oauth2.Token).AccessToken, nil
+		}
+	}
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// refresh runs inside the single flight: another caller may have stored a token meanwhile.
+func (s *tokenSource) refresh(ctx context.Context, rejected string) (*oauth2.Token, error) {
+	s.mu.Lock()
+	if t := s.tok; s.valid(t) && t.AccessToken != rejected {
+		s.mu.Unlock()
+		return t, nil
+	}
+	s.mu.Unlock()
+
+	if s.cache != nil {
+		t, err := s.cache.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if s.valid(t) && t.AccessToken != rejected {
+			s.store(t)
+			return t, nil
+		}
+	}
+	t, err := s.fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.store(t)
+	if s.cache != nil {
+		if err := s.cache.Put(ctx, t); err != nil && s.client.logger != nil {
+			s.client.logger.LogAttrs(ctx, slog.LevelWarn, "plume: token cache put failed", slog.String("error", s.client.secrets.String(err.Error(), t.AccessToken)))
+		}
+	}
+	return t, nil
+}
+
+func (s *tokenSource) store(t *oauth2.Token) {
+	s.client.secrets.AddRotating(t.AccessToken)
+	s.mu.Lock()
+	s.tok = t
+	s.mu.Unlock()
+}
+
+func (s *tokenSource) fetch(ctx context.Context) (*oauth2.Token, error) {
+	if s.user != nil {
+		t, err := s.user.Token()
+		if err != nil {
+			return nil, fmt.Errorf("plume: token source: %w", err)
+		}
+		if t == nil || t.AccessToken == "" {
+			return nil, &AuthError{Description: "token source returned no access token"}
+		}
+		return t, nil
+	}
+	return s.clientCredentials(ctx)
+}
+
+// tokenResponse is the token endpoint's answer, success or error.
+type tokenResponse struct {
+	AccessToken      string `json:"access_token"`
+	TokenType        string `json:"token_type"`
+	ExpiresIn        int64  `json:"expires_in"`
+	Scope            string `json:"scope"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// clientCredentials runs the client-credentials grant: form grant_type and scope, the Basic
+// header verbatim, through the same HTTP client, limiter and retries as the API calls.
+func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
+	c := s.client
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {s.scope}}
+	header := http.Header{
+		"Authorization": {s.header},
+		"Cache-Control": {"no-cache"},
+	}
+	start := s.now()
+	raw, err := c.sendWith(ctx, http.MethodPost, s.tokenURL, []byte(form.Encode()),
+		"application/x-www-form-urlencoded; charset=utf-8", header, "", true)
+	if err != nil {
+		if isContextErr(err) {
+			return nil, fmt.Errorf("plume: token request: %w", err)
+		}
+		return nil, &transportFailure{msg: "plume: token request: " + c.secrets.String(err.Error()), err: err}
+	}
+	var tr tokenResponse
+	decodeErr := json.Unmarshal(raw.Body, &tr)
+	if raw.StatusCode == http.StatusTooManyRequests || (raw.StatusCode == http.StatusForbidden && decodeErr != nil) {
+		wait, _ := retry.RetryAfter(raw.Header.Get("Retry-After"), time.Now())
+		return nil, &RateLimitError{StatusCode: raw.StatusCode, RetryAfter: wait, Op: "token", Method: http.MethodPost}
+	}
+	if raw.StatusCode != http.StatusOK {
+		return nil, &AuthError{
+			StatusCode:  raw.StatusCode,
+			Code:        c.redactText(tr.Error, nil),
+			Description: c.redactText(tr.ErrorDescription, nil),
+		}
+	}
+	if decodeErr != nil || tr.AccessToken == "" {
+		return nil, &AuthError{StatusCode: raw.StatusCode, Description: "token endpoint answered without an access_token"}
+	}
+	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
+		return nil, &AuthError{StatusCode: raw.StatusCode, Description: "unsupported token_type " + c.redactText(tr.TokenType, nil)}
+	}
+	t := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer"}
+	if tr.ExpiresIn > 0 {
+		t.Expiry = start.Add(time.Duration(tr.ExpiresIn) * time.Second)
+	}
+	return t, nil
+}

@@ -1,0 +1,198 @@
+package plume
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinels of the kind of failure. An *Error unwraps to the one that matches its HTTP status.
+var (
+	ErrBadRequest   = errors.New("plume: bad request")          // 400
+	ErrUnauthorized = errors.New("plume: unauthorized")         // 401
+	ErrForbidden    = errors.New("plume: forbidden")            // 403 that is not the WAF
+	ErrNotFound     = errors.New("plume: not found")            // 404
+	ErrConflict     = errors.New("plume: conflict")             // 409
+	ErrValidation   = errors.New("plume: validation failed")    // 422
+	ErrServer       = errors.New("plume: server error")         // 5xx
+	ErrRateLimited  = errors.New("plume: rate limited")         // 429 or the WAF's 403
+	ErrAuth         = errors.New("plume: authentication failed") // the token endpoint refused
+	ErrInvalidInput = errors.New("plume: invalid input")        // rejected before any request
+)
+
+// Per-operation meanings. Each wraps the sentinel of its kind, and an *Error carrying one
+// unwraps to both, so errors.Is(err, ErrNodeOwnedElsewhere) and errors.Is(err, ErrConflict)
+// hold together.
+var (
+	ErrDuplicateAccount     = fmt.Errorf("plume: accountId already registered for this partner: %w", ErrConflict)
+	ErrPartnerLocked        = fmt.Errorf("plume: partner is locked for new accounts: %w", ErrForbidden)
+	ErrPartnerNotFound      = fmt.Errorf("plume: partner does not exist in this cloud: %w", ErrNotFound)
+	ErrNodeOwnedElsewhere   = fmt.Errorf("plume: node is owned by another customer: %w", ErrConflict)
+	ErrClaimRejected        = fmt.Errorf("plume: claim rejected (pod quota or monitor mode): %w", ErrValidation)
+	ErrClaimIncomplete      = fmt.Errorf("plume: error after the claim; nodes may be claimed: %w", ErrServer)
+	ErrNodeNotClaimed       = fmt.Errorf("plume: node is not claimed at this location: %w", ErrBadRequest)
+	ErrLocationArchived     = fmt.Errorf("plume: location is already archived: %w", ErrConflict)
+	ErrWifiNetworkExists    = fmt.Errorf("plume: location already has a WiFi network: %w", ErrConflict)
+	ErrEmailAlreadyVerified = fmt.Errorf("plume: email is already verified: %w", ErrConflict)
+)
+
+// maxErrorBody is the most of a response body an *Error keeps.
+const maxErrorBody = 4 << 10
+
+// Error is an answer of the Plume API outside 2xx.
+type Error struct {
+	StatusCode int    // HTTP status
+	Op         string // SDK operation, e.g. "Nodes.Claim"
+	Method     string // HTTP method
+	Path       string // URL path as sent, base path included; no host, no query
+	Name       string // LoopBack error name, when the body had one
+	Message    string // LoopBack error message, redacted
+	RequestID  string // first of X-Request-Id, X-Amzn-RequestId, X-Amzn-Trace-Id
+	Body       []byte // at most 4 KiB of the body, redacted
+
+	meaning error // per-operation sentinel, may be nil
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("plume: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	if e.meaning != nil {
+		b.WriteString(" (")
+		b.WriteString(strings.TrimPrefix(meaningText(e.meaning), "plume: "))
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request id ")
+		b.WriteString(e.RequestID)
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// meaningText is the text of a per-operation sentinel without the kind it wraps.
+func meaningText(err error) string {
+	s := err.Error()
+	if kind := errors.Unwrap(err); kind != nil {
+		s = strings.TrimSuffix(s, ": "+kind.Error())
+	}
+	return s
+}
+
+// Unwrap returns the per-operation meaning (if any) and the kind of the status.
+func (e *Error) Unwrap() []error {
+	kind := kindOf(e.StatusCode)
+	switch {
+	case e.meaning != nil && kind != nil:
+		return []error{e.meaning, kind}
+	case e.meaning != nil:
+		return []error{e.meaning}
+	case kind != nil:
+		return []error{kind}
+	}
+	return nil
+}
+
+// kindOf maps an HTTP status to its sentinel.
+func kindOf(status int) error {
+	switch {
+	case status == 400:
+		return ErrBadRequest
+	case status == 401:
+		return ErrUnauthorized
+	case status == 403:
+		return ErrForbidden
+	case status == 404:
+		return ErrNotFound
+	case status == 409:
+		return ErrConflict
+	case status == 422:
+		return ErrValidation
+	case status >= 500:
+		return ErrServer
+	}
+	return nil
+}
+
+// RateLimitError is a 429, or a 403 whose body is not a LoopBack JSON error: the WAF's block
+// page (2000 requests per 5 minutes per source IP). It unwraps to ErrRateLimited and not to
+// ErrForbidden.
+type RateLimitError struct {
+	StatusCode int
+	RetryAfter time.Duration // the server's Retry-After, or 0 when it sent none
+	Op         string
+	Method     string
+	Path       string
+	RequestID  string
+}
+
+func (e *RateLimitError) Error() string {
+	s := "plume: "
+	if e.Op != "" {
+		s += e.Op + ": "
+	}
+	if e.Method != "" {
+		s += e.Method + " " + e.Path + ": "
+	}
+	s += "rate limited (HTTP " + strconv.Itoa(e.StatusCode) + ")"
+	if e.RetryAfter > 0 {
+		s += ", retry after " + e.RetryAfter.String()
+	}
+	return s
+}
+
+// Unwrap returns ErrRateLimited.
+func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+// AuthError is a refusal of the token endpoint (OAuth 2.0 error body {"error","error_description"}).
+type AuthError struct {
+	StatusCode  int
+	Code        string // "invalid_client", "invalid_scope", ...
+	Description string // redacted
+}
+
+func (e *AuthError) Error() string {
+	s := "plume: token request refused (HTTP " + strconv.Itoa(e.StatusCode) + ")"
+	if e.Code != "" {
+		s += ": " + e.Code
+	}
+	if e.Description != "" {
+		s += ": " + e.Description
+	}
+	return s
+}
+
+// Unwrap returns ErrAuth, and ErrServer for a 5xx of the token endpoint.
+func (e *AuthError) Unwrap() []error {
+	if e.StatusCode >= 500 {
+		return []error{ErrAuth, ErrServer}
+	}
+	return []error{ErrAuth}
+}
+
+// ValidationError is input the SDK refused before sending any request.
+type ValidationError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return "plume: invalid " + e.Field + ": " + e.Reason
+}
+
+// Unwrap returns ErrInvalidInput.
+func (e *ValidationError) Unwrap() error { return ErrInvalidInput }
+
+func invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

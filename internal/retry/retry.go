@@ -1,0 +1,190 @@
+// Package retry holds plume-go's retry policy: which answers are retried for which method,
+// and how long to wait between attempts.
+package retry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type ctxKey struct{}
+
+// Call is what the policy knows about the call being retried. It travels in the request
+// context because go-retryablehttp's CheckRetry does not see the request when the transport
+// fails.
+type Call struct {
+	Method string
+	// Idempotent marks a POST that is safe to repeat (the token request).
+	Idempotent bool
+	// Attempts counts the attempts sent so far (set by the transport).
+	Attempts int
+}
+
+// WithCall returns ctx carrying c.
+func WithCall(ctx context.Context, c *Call) context.Context {
+	return context.WithValue(ctx, ctxKey{}, c)
+}
+
+// CallFrom returns the *Call in ctx, or nil.
+func CallFrom(ctx context.Context) *Call {
+	c, _ := ctx.Value(ctxKey{}).(*Call)
+	return c
+}
+
+// retriesAfterSend reports whether a request of this method may be sent again after it
+// may have reached the API.
+func (c *Call) retriesAfterSend() bool {
+	if c == nil {
+		return false
+	}
+	switch c.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return c.Idempotent
+}
+
+// CheckRetry is the go-retryablehttp CheckRetry of plume-go. GET, HEAD, PUT, PATCH and DELETE
+// retry on connection errors, 429, the WAF's 403, 500, 502, 503 and 504. POST retries only where
+// the request provably did not reach the API: dial errors, 429 and the WAF's 403.
+func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	call := CallFrom(ctx)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return false, err
+		}
+		if IsDialError(err) {
+			return true, nil
+		}
+		var lim *LimiterError
+		if errors.As(err, &lim) {
+			return false, err
+		}
+		return call.retriesAfterSend(), nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true, nil
+	case http.StatusForbidden:
+		return IsWAF(resp), nil
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return call.retriesAfterSend(), nil
+	}
+	return false, nil
+}
+
+// LimiterError is a failure of the rate limiter's Wait; it is never retried.
+type LimiterError struct{ Err error }
+
+func (e *LimiterError) Error() string { return "plume: rate limiter: " + e.Err.Error() }
+func (e *LimiterError) Unwrap() error { return e.Err }
+
+// IsDialError reports whether err happened while connecting, before any byte was sent.
+func IsDialError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// Backoff is exponential backoff with full jitter: a random wait in [0, min·2^attempt], capped
+// at max. A Retry-After sent with a 429, 503 or the WAF's 403 replaces it, capped at max.
+func Backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxWait)
+		}
+	}
+	ceiling := minWait
+	for i := 0; i < attempt && ceiling < maxWait; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, maxWait)
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1)
+}
+
+// RetryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// IsWAF reports whether a 403 is the WAF's block page rather than the API's LoopBack JSON
+// error. It peeks at the body and puts it back.
+func IsWAF(resp *http.Response) bool {
+	if resp == nil || resp.StatusCode != http.StatusForbidden {
+		return false
+	}
+	if resp.Body == nil {
+		return IsWAFBody(nil)
+	}
+	body, err := readAndRestore(resp, 64<<10)
+	if err != nil {
+		return false
+	}
+	return IsWAFBody(body)
+}
+
+// IsWAFBody reports whether a 403 body is not a LoopBack JSON error ({"error":{...}}).
+func IsWAFBody(body []byte) bool {
+	var lb struct {
+		Error json.RawMessage `json:"error"`
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return true
+	}
+	if err := json.Unmarshal(trimmed, &lb); err != nil {
+		return true
+	}
+	e := bytes.TrimSpace(lb.Error)
+	return len(e) == 0 || (e[0] != '{' && e[0] != '"')
+}
+
+// readAndRestore reads up to limit bytes of resp.Body and puts back a body that yields the
+// same bytes followed by whatever was not read.
+func readAndRestore(resp *http.Response, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	resp.Body = &prefixBody{Reader: io.MultiReader(bytes.NewReader(data), resp.Body), closer: resp.Body}
+	return data, err
+}
+
+type prefixBody struct {
+	io.Reader
+	closer io.Closer
+}
+
+func (p *prefixBody) Close() error { return p.closer.Close() }

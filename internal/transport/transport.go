@@ -1,0 +1,131 @@
+// Package transport is the http.RoundTripper under plume-go's retrying client: every attempt
+// waits on the rate limiter, carries the bearer token only to the API host, and leaves one
+// slog debug record.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/plumecloud/plume-go/internal/retry"
+)
+
+// Limiter is waited on before every attempt.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+type bearerKey struct{}
+
+// WithBearer returns ctx whose API requests carry token as their bearer.
+func WithBearer(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, bearerKey{}, token)
+}
+
+// Transport waits on Limiter, attaches the bearer from the request context when the request
+// goes to APIHost, and logs each attempt at debug level.
+type Transport struct {
+	Base    http.RoundTripper
+	Limiter Limiter
+	APIHost string // host[:port] of the API, compared case-insensitively
+	Logger  *slog.Logger
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := t.wait(ctx); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	call := retry.CallFrom(ctx)
+	attempt := 1
+	if call != nil {
+		call.Attempts++
+		attempt = call.Attempts
+	}
+	if token, _ := ctx.Value(bearerKey{}).(string); token != "" && strings.EqualFold(req.URL.Host, t.APIHost) {
+		r2 := *req
+		r2.Header = req.Header.Clone()
+		r2.Header.Set("Authorization", "Bearer "+token)
+		req = &r2
+	}
+	start := time.Now()
+	resp, err := t.Base.RoundTrip(req)
+	t.log(ctx, req, resp, err, attempt, time.Since(start))
+	return resp, err
+}
+
+func (t *Transport) wait(ctx context.Context) error {
+	if t.Limiter == nil {
+		return nil
+	}
+	err := t.Limiter.Wait(ctx)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if _, ok := ctx.Deadline(); ok {
+		// x/time/rate refuses at once when the wait would pass the deadline.
+		return fmt.Errorf("plume: rate limiter wait would pass the context deadline: %w", context.DeadlineExceeded)
+	}
+	return &retry.LimiterError{Err: err}
+}
+
+func (t *Transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, d time.Duration) {
+	if t.Logger == nil || !t.Logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", d),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if id := RequestID(resp.Header); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(err)))
+	}
+	t.Logger.LogAttrs(ctx, slog.LevelDebug, "plume: http attempt", attrs...)
+}
+
+// errorKind describes a transport error without its text, which may quote a URL.
+func errorKind(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "context canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline exceeded"
+	case retry.IsDialError(err):
+		return "dial error"
+	}
+	return "connection error"
+}
+
+// RequestID is the first of the X-Request-Id, X-Amzn-RequestId and X-Amzn-Trace-Id headers.
+func RequestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Amzn-RequestId", "X-Amzn-Trace-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}

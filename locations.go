@@ -1,0 +1,4 @@
+package plume
+
+// LocationsService is the Locations part of the API.
+type LocationsService service

@@ -1,0 +1,4 @@
+package plume
+
+// NodesService is the Nodes part of the API.
+type NodesService service

@@ -1,0 +1,63 @@
+package plume
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkID refuses an id that is empty or would change the path's meaning once placed in it.
+func checkID(field, id string) error {
+	switch strings.TrimSpace(id) {
+	case "":
+		return invalid(field, "must not be empty")
+	case ".", "..":
+		return invalid(field, "must not be %q", id)
+	}
+	return nil
+}
+
+// checkIDs checks pairs of field name and id.
+func checkIDs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkID(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNoQuote refuses the double quotes Plume rejects in names, accountIds and serviceIds.
+func checkNoQuote(field, v string) error {
+	if strings.ContainsAny(v, "\"\u201c\u201d") {
+		return invalid(field, "must not contain a double quote")
+	}
+	return nil
+}
+
+// checkSSID enforces 802.11's 1 to 32 bytes.
+func checkSSID(ssid string) error {
+	if n := len(ssid); n < 1 || n > 32 {
+		return invalid("SSID", "must be 1 to 32 bytes, got %d", n)
+	}
+	return nil
+}
+
+// checkKey enforces the WPA passphrase length of 8 to 63 characters. The reason never
+// carries the key.
+func checkKey(key string) error {
+	if n := utf8.RuneCountInString(key); n < 8 || n > 63 {
+		return invalid("EncryptionKey", "must be 8 to 63 characters, got %d", n)
+	}
+	return nil
+}
+
+// buildPath joins path segments, escaping each so that "/" or "?" in an id stays inside it.
+func buildPath(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}

@@ -1,0 +1,4 @@
+package plume
+
+// WifiNetworksService is the WifiNetworks part of the API.
+type WifiNetworksService service
