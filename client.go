@@ -88,6 +88,7 @@ type config struct {
 	authHeader  string
 	tokenSource oauth2.TokenSource
 	tokenCache  TokenCache
+	partnerID   string
 	httpClient  *http.Client
 	retry       RetryPolicy
 	limiter     Limiter
@@ -147,6 +148,18 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			return invalid("TokenSource", "must not be nil")
 		}
 		c.tokenSource = ts
+		return nil
+	}
+}
+
+// WithPartnerID sets the partner id used where a request needs one (Register's default),
+// for a client built WithTokenSource. Credentials carry their own.
+func WithPartnerID(id string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " \t\r\n") {
+			return invalid("PartnerID", "must be non-empty without white space")
+		}
+		c.partnerID = id
 		return nil
 	}
 }
@@ -303,8 +316,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:    cfg.logger,
 		secrets:   &redact.Set{},
 	}
+	c.partnerID = cfg.partnerID
 	if cfg.creds != nil {
-		c.partnerID = cfg.creds.PartnerID
+		if c.partnerID == "" {
+			c.partnerID = cfg.creds.PartnerID
+		}
 		c.secrets.AddFixed(cfg.creds.ClientSecret, cfg.authHeader, strings.TrimPrefix(cfg.authHeader, "Basic "))
 	}
 	c.http = wrapHTTPClient(cfg.httpClient, &transport.Transport{

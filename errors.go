@@ -10,16 +10,16 @@ import (
 
 // Sentinels of the kind of failure. An *Error unwraps to the one that matches its HTTP status.
 var (
-	ErrBadRequest   = errors.New("plume: bad request")          // 400
-	ErrUnauthorized = errors.New("plume: unauthorized")         // 401
-	ErrForbidden    = errors.New("plume: forbidden")            // 403 that is not the WAF
-	ErrNotFound     = errors.New("plume: not found")            // 404
-	ErrConflict     = errors.New("plume: conflict")             // 409
-	ErrValidation   = errors.New("plume: validation failed")    // 422
-	ErrServer       = errors.New("plume: server error")         // 5xx
-	ErrRateLimited  = errors.New("plume: rate limited")         // 429 or the WAF's 403
+	ErrBadRequest   = errors.New("plume: bad request")           // 400
+	ErrUnauthorized = errors.New("plume: unauthorized")          // 401
+	ErrForbidden    = errors.New("plume: forbidden")             // 403 that is not the WAF
+	ErrNotFound     = errors.New("plume: not found")             // 404
+	ErrConflict     = errors.New("plume: conflict")              // 409
+	ErrValidation   = errors.New("plume: validation failed")     // 422
+	ErrServer       = errors.New("plume: server error")          // 5xx
+	ErrRateLimited  = errors.New("plume: rate limited")          // 429 or the WAF's 403
 	ErrAuth         = errors.New("plume: authentication failed") // the token endpoint refused
-	ErrInvalidInput = errors.New("plume: invalid input")        // rejected before any request
+	ErrInvalidInput = errors.New("plume: invalid input")         // rejected before any request
 )
 
 // Per-operation meanings. Each wraps the sentinel of its kind, and an *Error carrying one
