@@ -645,7 +645,7 @@ func (e *transportFailure) Unwrap() error { return e.err }
 // apiError turns a non-2xx answer into an *Error or a *RateLimitError.
 func (c *Client) apiError(r *request, path string, raw *rawResponse) error {
 	requestID := transport.RequestID(raw.Header)
-	if raw.StatusCode == http.StatusTooManyRequests || (raw.StatusCode == http.StatusForbidden && retry.IsWAFBody(raw.Body)) {
+	if raw.StatusCode == http.StatusTooManyRequests || (raw.StatusCode == http.StatusForbidden && retry.IsWAFAnswer(raw.Header, raw.Body)) {
 		wait, _ := retry.RetryAfter(raw.Header.Get("Retry-After"), time.Now())
 		return &RateLimitError{StatusCode: raw.StatusCode, RetryAfter: wait, Op: r.op, Method: r.method, Path: path, RequestID: requestID}
 	}

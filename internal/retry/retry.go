@@ -148,23 +148,27 @@ func IsWAF(resp *http.Response) bool {
 	if resp == nil || resp.StatusCode != http.StatusForbidden {
 		return false
 	}
-	if resp.Body == nil {
-		return IsWAFBody(nil)
+	var body []byte
+	if resp.Body != nil {
+		var err error
+		if body, err = readAndRestore(resp, 64<<10); err != nil {
+			return false
+		}
 	}
-	body, err := readAndRestore(resp, 64<<10)
-	if err != nil {
-		return false
-	}
-	return IsWAFBody(body)
+	return IsWAFAnswer(resp.Header, body)
 }
 
-// IsWAFBody reports whether a 403 body is not a LoopBack JSON error ({"error":{...}}).
-func IsWAFBody(body []byte) bool {
+// IsWAFAnswer reports whether a 403 is not a LoopBack JSON error ({"error":{...}}): the WAF's
+// block page. A body-less 403 (a HEAD) counts as the API's when it is labelled JSON.
+func IsWAFAnswer(header http.Header, body []byte) bool {
 	var lb struct {
 		Error json.RawMessage `json:"error"`
 	}
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if len(trimmed) == 0 {
+		return !strings.Contains(header.Get("Content-Type"), "json")
+	}
+	if trimmed[0] != '{' {
 		return true
 	}
 	if err := json.Unmarshal(trimmed, &lb); err != nil {
