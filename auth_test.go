@@ -17,7 +17,9 @@ import (
 	"golang.org/x/oauth2"
 )
 
-func (s staticTokens) Token() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: string(s)}, nil }
+func (s staticTokens) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: string(s)}, nil
+}
 
 func TestCredentialsPrintMasked(t *testing.T) {
 	t.Parallel()
