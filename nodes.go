@@ -1,4 +1,329 @@
 package plume
 
-// NodesService is the Nodes part of the API.
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// NodesService is the Nodes part of the API: claiming, listing, renaming and unclaiming the
+// gateways and pods of a location, and finding a node's owner from its serial number.
 type NodesService service
+
+// ClaimRequest is the body of Claim. SerialNumber is required and must be in the partner's
+// inventory.
+type ClaimRequest struct {
+	SerialNumber string `json:"serialNumber"`
+	Nickname     string `json:"nickname,omitempty"`
+}
+
+// ClaimedNode is one node a claim attached to the location. Raw keeps the whole record.
+type ClaimedNode struct {
+	ID                 string
+	SerialNumber       string
+	CustomerID         string
+	LocationID         string
+	PackID             string
+	Nickname           string
+	ResidentialGateway bool
+	Raw                json.RawMessage
+}
+
+// UnmarshalJSON decodes a claim record and keeps it whole in Raw.
+func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
+	var w struct {
+		ID                 string `json:"id"`
+		SerialNumber       string `json:"serialNumber"`
+		CustomerID         string `json:"customerId"`
+		LocationID         string `json:"locationId"`
+		PackID             string `json:"packId"`
+		Nickname           string `json:"nickname"`
+		ResidentialGateway bool   `json:"residentialGateway"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*n = ClaimedNode{
+		ID:                 w.ID,
+		SerialNumber:       w.SerialNumber,
+		CustomerID:         w.CustomerID,
+		LocationID:         w.LocationID,
+		PackID:             w.PackID,
+		Nickname:           w.Nickname,
+		ResidentialGateway: w.ResidentialGateway,
+		Raw:                keepRawJSON(data),
+	}
+	return nil
+}
+
+// ClaimResult is the outcome of Claim. AlreadyClaimed means the node was already claimed at
+// this location and nothing changed (a 204, or a 200 without claimed records); it is not an
+// error.
+type ClaimResult struct {
+	Claimed        []ClaimedNode
+	AlreadyClaimed bool
+}
+
+// Node is a node (gateway or pod) of a location, as the list, get and rename calls return it.
+// Raw keeps the whole object.
+type Node struct {
+	ID              string
+	SerialNumber    string
+	Nickname        string
+	DefaultName     string
+	Model           string
+	ConnectionState string
+	FirmwareVersion string
+	Raw             json.RawMessage
+}
+
+// UnmarshalJSON decodes a node object and keeps it whole in Raw.
+func (n *Node) UnmarshalJSON(data []byte) error {
+	var w struct {
+		ID              string `json:"id"`
+		SerialNumber    string `json:"serialNumber"`
+		Nickname        string `json:"nickname"`
+		DefaultName     string `json:"defaultName"`
+		Model           string `json:"model"`
+		ConnectionState string `json:"connectionState"`
+		FirmwareVersion string `json:"firmwareVersion"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*n = Node{
+		ID:              w.ID,
+		SerialNumber:    w.SerialNumber,
+		Nickname:        w.Nickname,
+		DefaultName:     w.DefaultName,
+		Model:           w.Model,
+		ConnectionState: w.ConnectionState,
+		FirmwareVersion: w.FirmwareVersion,
+		Raw:             keepRawJSON(data),
+	}
+	return nil
+}
+
+// UnclaimOptions are the options of Unclaim and UnclaimAll, sent as query parameters.
+type UnclaimOptions struct {
+	PreservePackID  bool // keep the node's original packId
+	RemoveAccountID bool // clear the account id on the inventory node
+}
+
+func (o *UnclaimOptions) query() url.Values {
+	if o == nil {
+		return nil
+	}
+	q := url.Values{}
+	if o.PreservePackID {
+		q.Set("preservePackId", "true")
+	}
+	if o.RemoveAccountID {
+		q.Set("removeAccountId", "true")
+	}
+	return q
+}
+
+// NodeLookup is where a serial number is: its customer and location when claimed, and its
+// inventory pack and partner.
+type NodeLookup struct {
+	SerialNumber string `json:"serialNumber"`
+	CustomerID   string `json:"customerId"`
+	LocationID   string `json:"locationId"`
+	PackID       string `json:"packId"`
+	PartnerID    string `json:"partnerId"`
+}
+
+// Claimed reports whether the node is claimed: it has a customer and a location.
+func (l *NodeLookup) Claimed() bool {
+	return l != nil && l.CustomerID != "" && l.LocationID != ""
+}
+
+// Per-operation meanings of the Nodes endpoints.
+var (
+	claimMeanings = map[int]error{
+		409: ErrNodeOwnedElsewhere,
+		422: ErrClaimRejected,
+		503: ErrClaimIncomplete,
+	}
+	unclaimMeanings = map[int]error{400: ErrNodeNotClaimed}
+)
+
+// List returns the nodes of a location. GET /Customers/{id}/locations/{locationId}/nodes
+func (s *NodesService) List(ctx context.Context, customerID, locationID string) ([]Node, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	var body json.RawMessage
+	_, err := s.client.do(ctx, &request{
+		op:     "Nodes.List",
+		method: http.MethodGet,
+		path:   buildPath("Customers", customerID, "locations", locationID, "nodes"),
+	}, &body)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := decodeNodeList(body)
+	if err != nil {
+		return nil, fmt.Errorf("plume: Nodes.List: decoding response: %w", err)
+	}
+	return nodes, nil
+}
+
+// errNodeListShape is a node list that is neither an array nor {"nodes":…}.
+var errNodeListShape = errors.New("not a node list")
+
+// decodeNodeList reads {"nodes":[…]}, the doubled {"nodes":{"nodes":[…]}} one source draws,
+// or a bare array.
+func decodeNodeList(body json.RawMessage) ([]Node, error) {
+	for range 3 {
+		body = bytes.TrimSpace(body)
+		switch {
+		case len(body) == 0 || bytes.Equal(body, []byte("null")):
+			return []Node{}, nil
+		case body[0] == '[':
+			nodes := []Node{}
+			if err := json.Unmarshal(body, &nodes); err != nil {
+				return nil, err
+			}
+			return nodes, nil
+		case body[0] != '{':
+			return nil, errNodeListShape
+		}
+		var wrapper struct {
+			Nodes json.RawMessage `json:"nodes"`
+		}
+		if err := json.Unmarshal(body, &wrapper); err != nil {
+			return nil, err
+		}
+		body = wrapper.Nodes
+	}
+	return nil, errNodeListShape
+}
+
+// Get returns one node of a location. GET /Customers/{id}/locations/{locationId}/nodes/{nodeId}
+func (s *NodesService) Get(ctx context.Context, customerID, locationID, nodeID string) (*Node, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID, "nodeID", nodeID); err != nil {
+		return nil, err
+	}
+	var node Node
+	_, err := s.client.do(ctx, &request{
+		op:     "Nodes.Get",
+		method: http.MethodGet,
+		path:   buildPath("Customers", customerID, "locations", locationID, "nodes", nodeID),
+	}, &node)
+	if err != nil {
+		return nil, err
+	}
+	return &node, nil
+}
+
+// Claim claims a node (gateway or pod) from the partner's inventory for a location. A node
+// already claimed at this location is AlreadyClaimed, not an error; one owned by another
+// customer is ErrNodeOwnedElsewhere; a refused claim (pod quota, monitor mode) is
+// ErrClaimRejected; ErrClaimIncomplete means the claim stands but a later step failed.
+// POST /Customers/{id}/locations/{locationId}/nodes
+func (s *NodesService) Claim(ctx context.Context, customerID, locationID string, req ClaimRequest) (*ClaimResult, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.SerialNumber) == "" {
+		return nil, invalid("SerialNumber", "is required")
+	}
+	var out struct {
+		Claimed []ClaimedNode `json:"claimed"`
+	}
+	resp, err := s.client.do(ctx, &request{
+		op:       "Nodes.Claim",
+		method:   http.MethodPost,
+		path:     buildPath("Customers", customerID, "locations", locationID, "nodes"),
+		body:     req,
+		meanings: claimMeanings,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNoContent || len(out.Claimed) == 0 {
+		return &ClaimResult{AlreadyClaimed: true}, nil
+	}
+	return &ClaimResult{Claimed: out.Claimed}, nil
+}
+
+// Rename sets the nickname of a node and returns the full node.
+// POST /Customers/{id}/locations/{locationId}/nodes/{nodeId}
+func (s *NodesService) Rename(ctx context.Context, customerID, locationID, nodeID, nickname string) (*Node, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID, "nodeID", nodeID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(nickname) == "" {
+		return nil, invalid("Nickname", "must not be empty")
+	}
+	var node Node
+	_, err := s.client.do(ctx, &request{
+		op:     "Nodes.Rename",
+		method: http.MethodPost,
+		path:   buildPath("Customers", customerID, "locations", locationID, "nodes", nodeID),
+		body: struct {
+			Nickname string `json:"nickname"`
+		}{nickname},
+	}, &node)
+	if err != nil {
+		return nil, err
+	}
+	return &node, nil
+}
+
+// Unclaim releases one node from a location (for example for an RMA). A node not claimed
+// there is ErrNodeNotClaimed; a node that is online may be refused with ErrForbidden.
+// DELETE /Customers/{id}/locations/{locationId}/nodes/{serial}
+func (s *NodesService) Unclaim(ctx context.Context, customerID, locationID, serial string, opts *UnclaimOptions) error {
+	if err := checkIDs("customerID", customerID, "locationID", locationID, "serial", serial); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &request{
+		op:       "Nodes.Unclaim",
+		method:   http.MethodDelete,
+		path:     buildPath("Customers", customerID, "locations", locationID, "nodes", serial),
+		query:    opts.query(),
+		meanings: unclaimMeanings,
+	}, nil)
+	return err
+}
+
+// UnclaimAll releases every node of a location.
+// DELETE /Customers/{id}/locations/{locationId}/nodes
+func (s *NodesService) UnclaimAll(ctx context.Context, customerID, locationID string, opts *UnclaimOptions) error {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &request{
+		op:     "Nodes.UnclaimAll",
+		method: http.MethodDelete,
+		path:   buildPath("Customers", customerID, "locations", locationID, "nodes"),
+		query:  opts.query(),
+	}, nil)
+	return err
+}
+
+// Lookup finds the customer and location a serial number is claimed by; an inventory node
+// that is not claimed comes back with Claimed() false. GET /Partners/nodes/{serialNumber}
+func (s *NodesService) Lookup(ctx context.Context, serial string) (*NodeLookup, error) {
+	if err := checkID("serial", serial); err != nil {
+		return nil, err
+	}
+	var lookup NodeLookup
+	_, err := s.client.do(ctx, &request{
+		op:     "Nodes.Lookup",
+		method: http.MethodGet,
+		path:   buildPath("Partners", "nodes", serial),
+	}, &lookup)
+	if err != nil {
+		return nil, err
+	}
+	return &lookup, nil
+}
