@@ -1,4 +1,330 @@
 package plume
 
-// WifiNetworksService is the WifiNetworks part of the API.
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/plumecloud/plume-go/internal/redact"
+)
+
+// WifiNetworksService is the WifiNetworks part of the API: the one WiFi network (SSID and
+// key) of a location.
 type WifiNetworksService service
+
+// Per-operation meanings of the WifiNetwork endpoints.
+var createWifiMeanings = map[int]error{409: ErrWifiNetworkExists}
+
+// WifiNetwork is the WiFi network of a location. It prints with EncryptionKey masked, as a
+// value and as a pointer, with every fmt verb and through slog; Raw keeps the whole object as
+// received (key included) and prints masked too.
+type WifiNetwork struct {
+	ID            string
+	LocationID    string
+	SSID          string
+	EncryptionKey string // the WPA passphrase (PSK)
+	WPAMode       WPAMode
+	Enabled       bool // false when the radios are off, or when the API did not say
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Raw           json.RawMessage
+}
+
+// UnmarshalJSON decodes the API's wifiNetwork object (bare, not the {"wifiNetwork":…}
+// wrapper) and keeps it whole in Raw.
+func (w *WifiNetwork) UnmarshalJSON(data []byte) error {
+	var wire struct {
+		ID            string    `json:"id"`
+		LocationID    string    `json:"locationId"`
+		SSID          string    `json:"ssid"`
+		EncryptionKey string    `json:"encryptionKey"`
+		WPAMode       WPAMode   `json:"wpaMode"`
+		Enabled       bool      `json:"enabled"`
+		CreatedAt     time.Time `json:"createdAt"`
+		UpdatedAt     time.Time `json:"updatedAt"`
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	*w = WifiNetwork{
+		ID:            wire.ID,
+		LocationID:    wire.LocationID,
+		SSID:          wire.SSID,
+		EncryptionKey: wire.EncryptionKey,
+		WPAMode:       wire.WPAMode,
+		Enabled:       wire.Enabled,
+		CreatedAt:     wire.CreatedAt,
+		UpdatedAt:     wire.UpdatedAt,
+		Raw:           keepRawJSON(data),
+	}
+	return nil
+}
+
+// String returns the network with its key masked; Raw is left out.
+func (w WifiNetwork) String() string {
+	return fmt.Sprintf("plume.WifiNetwork{ID:%q, LocationID:%q, SSID:%q, EncryptionKey:%q, WPAMode:%q, Enabled:%t}",
+		w.ID, w.LocationID, w.SSID, redact.Secret(w.EncryptionKey), w.WPAMode, w.Enabled)
+}
+
+// GoString returns the network with its key masked, Raw included with every secret-named
+// member masked, for %#v.
+func (w WifiNetwork) GoString() string {
+	return fmt.Sprintf("plume.WifiNetwork{ID:%q, LocationID:%q, SSID:%q, EncryptionKey:%q, WPAMode:%q, Enabled:%t, CreatedAt:%s, UpdatedAt:%s, Raw:json.RawMessage(%q)}",
+		w.ID, w.LocationID, w.SSID, redact.Secret(w.EncryptionKey), w.WPAMode, w.Enabled,
+		goTime(w.CreatedAt), goTime(w.UpdatedAt), maskRaw(w.Raw, w.EncryptionKey))
+}
+
+// Format prints the network masked with every verb: %#v is GoString, %q the quoted String,
+// anything else String. Without it, verbs such as %d or %x would print the fields one by one.
+func (w WifiNetwork) Format(f fmt.State, verb rune) { formatMasked(f, verb, w) }
+
+// LogValue returns the network with its key masked, for slog.
+func (w WifiNetwork) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("id", w.ID),
+		slog.String("location_id", w.LocationID),
+		slog.String("ssid", w.SSID),
+		slog.String("encryption_key", redact.Secret(w.EncryptionKey)),
+		slog.String("wpa_mode", string(w.WPAMode)),
+		slog.Bool("enabled", w.Enabled),
+	)
+}
+
+// WifiNetworkRequest is the body of Create and Replace. SSID (1–32 bytes) and EncryptionKey
+// (8–63 characters) are required; an empty WPAMode leaves the server's default. It prints
+// with the key masked, like WifiNetwork.
+type WifiNetworkRequest struct {
+	SSID          string  `json:"ssid"`
+	EncryptionKey string  `json:"encryptionKey"`
+	WPAMode       WPAMode `json:"wpaMode,omitempty"`
+}
+
+func (r WifiNetworkRequest) validate() error {
+	if err := checkSSID(r.SSID); err != nil {
+		return err
+	}
+	if err := checkKey(r.EncryptionKey); err != nil {
+		return err
+	}
+	return checkEnum("WPAMode", r.WPAMode, WPAMode.valid)
+}
+
+// String returns the request with its key masked.
+func (r WifiNetworkRequest) String() string {
+	return fmt.Sprintf("plume.WifiNetworkRequest{SSID:%q, EncryptionKey:%q, WPAMode:%q}",
+		r.SSID, redact.Secret(r.EncryptionKey), r.WPAMode)
+}
+
+// GoString returns the request with its key masked, for %#v.
+func (r WifiNetworkRequest) GoString() string { return r.String() }
+
+// Format prints the request masked with every verb (see WifiNetwork.Format).
+func (r WifiNetworkRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, r) }
+
+// LogValue returns the request with its key masked, for slog.
+func (r WifiNetworkRequest) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("ssid", r.SSID),
+		slog.String("encryption_key", redact.Secret(r.EncryptionKey)),
+		slog.String("wpa_mode", string(r.WPAMode)),
+	)
+}
+
+// maskedPrinter is a value that prints masked.
+type maskedPrinter interface {
+	fmt.Stringer
+	fmt.GoStringer
+}
+
+// formatMasked writes v's GoString for %#v, its quoted String for %q, its String otherwise.
+func formatMasked(f fmt.State, verb rune, v maskedPrinter) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		_, _ = io.WriteString(f, v.GoString())
+	case verb == 'q':
+		_, _ = io.WriteString(f, strconv.Quote(v.String()))
+	default:
+		_, _ = io.WriteString(f, v.String())
+	}
+}
+
+// maskRaw returns raw, compacted, with secret-named members (encryptionKey, wpaKey, …) and
+// the key itself masked.
+func maskRaw(raw json.RawMessage, key string) string {
+	var compact bytes.Buffer
+	text := string(raw)
+	if json.Compact(&compact, raw) == nil {
+		text = compact.String()
+	}
+	if key != "" {
+		text = strings.ReplaceAll(text, key, redact.Mask)
+	}
+	return redact.Fields(text)
+}
+
+// goTime prints t as Go source would build it, or the zero value.
+func goTime(t time.Time) string {
+	if t.IsZero() {
+		return "time.Time{}"
+	}
+	return fmt.Sprintf("time.Date(%d, %d, %d, %d, %d, %d, %d, time.UTC)",
+		t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond())
+}
+
+// WifiNetworkUpdate is the body of Update: only the fields set are sent, and at least one
+// must be. The key cannot be changed here: use Replace.
+type WifiNetworkUpdate struct {
+	SSID                         *string  `json:"ssid,omitempty"`
+	Enabled                      *bool    `json:"enabled,omitempty"` // false turns every radio off
+	WPAMode                      *WPAMode `json:"wpaMode,omitempty"`
+	UAPSD                        *bool    `json:"uapsd,omitempty"`
+	PrivateMode                  *bool    `json:"privateMode,omitempty"` // stops collecting DNS queries, user agents…
+	DisableDefaultServiceNetwork *bool    `json:"disableDefaultServiceNetwork,omitempty"`
+	GroupRekey                   *string  `json:"groupRekey,omitempty"`     // "auto", "enable" or "disable"
+	FastTransition               *string  `json:"fastTransition,omitempty"` // "auto", "enable" or "disable"
+	MinWifiMode24                *string  `json:"minWifiMode24,omitempty"`  // "auto", "11b", "11g" or "11n"
+}
+
+func (u WifiNetworkUpdate) validate() error {
+	if u == (WifiNetworkUpdate{}) {
+		return invalid("WifiNetworkUpdate", "needs at least one field set")
+	}
+	if u.SSID != nil {
+		if err := checkSSID(*u.SSID); err != nil {
+			return err
+		}
+	}
+	if u.WPAMode != nil && !u.WPAMode.valid() {
+		return invalid("WPAMode", "unknown value %q", string(*u.WPAMode))
+	}
+	for _, f := range []struct {
+		name  string
+		value *string
+		valid []string
+	}{
+		{"GroupRekey", u.GroupRekey, []string{"auto", "enable", "disable"}},
+		{"FastTransition", u.FastTransition, []string{"auto", "enable", "disable"}},
+		{"MinWifiMode24", u.MinWifiMode24, []string{"auto", "11b", "11g", "11n"}},
+	} {
+		if f.value != nil && !oneOf(*f.value, f.valid) {
+			return invalid(f.name, "unknown value %q (want one of %s)", *f.value, strings.Join(f.valid, ", "))
+		}
+	}
+	return nil
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Get returns the WiFi network of a location; a location without one answers 404
+// (ErrNotFound). GET /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *WifiNetworksService) Get(ctx context.Context, customerID, locationID string) (*WifiNetwork, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, &request{
+		op:     "WifiNetworks.Get",
+		method: http.MethodGet,
+		path:   wifiPath(customerID, locationID),
+	})
+}
+
+// Create sets up the WiFi network of a location that has none (ErrWifiNetworkExists
+// otherwise). It is needed only for pods without an ISP gateway.
+// POST /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *WifiNetworksService) Create(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {
+	return s.write(ctx, "WifiNetworks.Create", http.MethodPost, customerID, locationID, req, createWifiMeanings)
+}
+
+// Replace replaces the SSID, key and WPA mode of a location's WiFi network.
+// PUT /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *WifiNetworksService) Replace(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {
+	return s.write(ctx, "WifiNetworks.Replace", http.MethodPut, customerID, locationID, req, nil)
+}
+
+func (s *WifiNetworksService) write(ctx context.Context, op, method, customerID, locationID string, req WifiNetworkRequest, meanings map[int]error) (*WifiNetwork, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, &request{
+		op:       op,
+		method:   method,
+		path:     wifiPath(customerID, locationID),
+		body:     req,
+		meanings: meanings,
+		secrets:  []string{req.EncryptionKey},
+	})
+}
+
+// Update changes the settings of upd that are set and returns the whole network.
+// PATCH /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *WifiNetworksService) Update(ctx context.Context, customerID, locationID string, upd WifiNetworkUpdate) (*WifiNetwork, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	if err := upd.validate(); err != nil {
+		return nil, err
+	}
+	return s.send(ctx, &request{
+		op:     "WifiNetworks.Update",
+		method: http.MethodPatch,
+		path:   wifiPath(customerID, locationID),
+		body:   upd,
+	})
+}
+
+// send runs r and decodes its answer, wrapped or bare.
+func (s *WifiNetworksService) send(ctx context.Context, r *request) (*WifiNetwork, error) {
+	var body json.RawMessage
+	if _, err := s.client.do(ctx, r, &body); err != nil {
+		return nil, err
+	}
+	network, err := decodeWifiNetwork(body)
+	if err != nil {
+		return nil, fmt.Errorf("plume: %s: decoding response: %w", r.op, err)
+	}
+	return network, nil
+}
+
+func wifiPath(customerID, locationID string) string {
+	return buildPath("Customers", customerID, "locations", locationID, "wifiNetwork")
+}
+
+// decodeWifiNetwork reads {"wifiNetwork":{…}} (GET, POST, PUT) or a bare network (PATCH); the
+// API documents both and either may come from any of them. An empty body is an empty network.
+func decodeWifiNetwork(body json.RawMessage) (*WifiNetwork, error) {
+	var network WifiNetwork
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
+		return &network, nil
+	}
+	var wrapper struct {
+		WifiNetwork json.RawMessage `json:"wifiNetwork"`
+	}
+	if err := json.Unmarshal(body, &wrapper); err != nil {
+		return nil, err
+	}
+	if inner := bytes.TrimSpace(wrapper.WifiNetwork); len(inner) > 0 && inner[0] == '{' {
+		body = inner
+	}
+	if err := json.Unmarshal(body, &network); err != nil {
+		return nil, err
+	}
+	return &network, nil
+}
