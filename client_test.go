@@ -306,6 +306,18 @@ func TestRetryMatrix(t *testing.T) {
 	}
 }
 
+func TestRegisterAnswered500IsSentOnce(t *testing.T) {
+	t.Parallel()
+	p := newPipeline(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, loopbackError(500, "Error", "boom"))
+	})
+	c := p.client(t, WithRetry(RetryPolicy{MaxRetries: 4, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+	_, err := c.Customers.Register(t.Context(), RegisterRequest{AccountID: "acct-000001", Email: "a@example.com"})
+	assert.ErrorIs(t, err, ErrServer)
+	assert.EqualValues(t, 1, p.apiCalls.Load())
+}
+
 func TestConnectionErrorsRetryOnlyWhereSafe(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
