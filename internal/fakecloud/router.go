@@ -1,0 +1,165 @@
+package fakecloud
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+type endpointKind int
+
+const (
+	kindUnknown endpointKind = iota
+	kindToken
+	kindIntrospect
+	kindAPI
+)
+
+// endpoint is where a request goes: its kind, its API route and path variables, and the
+// route name it is counted under.
+type endpoint struct {
+	kind   endpointKind
+	route  *route
+	params []string
+	name   string
+}
+
+// route is one API endpoint. In pattern, "{id}" is a path variable; the first segment is
+// matched case-insensitively (§1), the others exactly.
+type route struct {
+	method  string
+	pattern string
+	handle  func(c *Cloud, rq *request) *reply
+	segs    []string
+}
+
+// Name is how the route is counted: method, space, pattern ("POST /Customers/{id}/locations/{id}/nodes").
+func (rt *route) Name() string { return rt.method + " " + rt.pattern }
+
+// routes lists the API. Literal segments come before variables where both could match.
+var routes = buildRoutes([]route{
+	{method: "POST", pattern: "/Customers/register", handle: (*Cloud).register},
+	{method: "POST", pattern: "/Customers/resendEmailVerification", handle: (*Cloud).resendEmailVerification},
+	{method: "GET", pattern: "/Customers/exists", handle: (*Cloud).customerExists},
+	{method: "GET", pattern: "/Customers", handle: (*Cloud).listCustomers},
+	{method: "POST", pattern: "/Customers", handle: (*Cloud).signUp},
+	{method: "GET", pattern: "/Customers/{id}", handle: (*Cloud).getCustomer},
+	{method: "PATCH", pattern: "/Customers/{id}", handle: (*Cloud).patchCustomer},
+	{method: "PUT", pattern: "/Customers/{id}", handle: (*Cloud).putCustomer},
+	{method: "DELETE", pattern: "/Customers/{id}", handle: (*Cloud).deleteCustomer},
+
+	{method: "GET", pattern: "/Customers/{id}/locations", handle: (*Cloud).listLocations},
+	{method: "POST", pattern: "/Customers/{id}/locations", handle: (*Cloud).createLocation},
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}", handle: (*Cloud).getLocation},
+	{method: "HEAD", pattern: "/Customers/{id}/locations/{id}", handle: (*Cloud).headLocation},
+	{method: "PUT", pattern: "/Customers/{id}/locations/{id}", handle: (*Cloud).renameLocation},
+	{method: "PATCH", pattern: "/Customers/{id}/locations/{id}", handle: (*Cloud).patchLocation},
+	{method: "DELETE", pattern: "/Customers/{id}/locations/{id}", handle: (*Cloud).deleteLocation},
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/authorizations", handle: (*Cloud).getAuthorizations},
+	{method: "PUT", pattern: "/Customers/{id}/locations/{id}/authorizations", handle: (*Cloud).putAuthorizations},
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/serviceLevel", handle: (*Cloud).getServiceLevel},
+	{method: "PATCH", pattern: "/Customers/{id}/locations/{id}/serviceLevel", handle: (*Cloud).patchServiceLevel},
+	{method: "POST", pattern: "/Customers/{id}/locations/{id}/onboardingCheckpoint", handle: (*Cloud).postCheckpoint},
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/wanConfiguration", handle: (*Cloud).getWAN},
+	{method: "PUT", pattern: "/Customers/{id}/locations/{id}/wanConfiguration", handle: (*Cloud).putWAN},
+
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/nodes", handle: (*Cloud).listNodes},
+	{method: "POST", pattern: "/Customers/{id}/locations/{id}/nodes", handle: (*Cloud).claimNode},
+	{method: "DELETE", pattern: "/Customers/{id}/locations/{id}/nodes", handle: (*Cloud).unclaimAll},
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).getNode},
+	{method: "POST", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).renameNode},
+	{method: "DELETE", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).unclaimNode},
+
+	{method: "GET", pattern: "/Customers/{id}/locations/{id}/wifiNetwork", handle: (*Cloud).getWifi},
+	{method: "POST", pattern: "/Customers/{id}/locations/{id}/wifiNetwork", handle: (*Cloud).createWifi},
+	{method: "PUT", pattern: "/Customers/{id}/locations/{id}/wifiNetwork", handle: (*Cloud).replaceWifi},
+	{method: "PATCH", pattern: "/Customers/{id}/locations/{id}/wifiNetwork", handle: (*Cloud).patchWifi},
+
+	{method: "GET", pattern: "/Partners/customers/search/{id}", handle: (*Cloud).searchCustomers},
+	{method: "GET", pattern: "/Partners/nodes/{id}", handle: (*Cloud).lookupNode},
+	{method: "GET", pattern: "/Partners/locations/{id}", handle: (*Cloud).lookupLocation},
+	{method: "GET", pattern: "/Partners/{id}/customers/search/{id}", handle: (*Cloud).searchPartnerCustomers},
+	{method: "GET", pattern: "/Partners/{id}/nodes/{id}", handle: (*Cloud).lookupPartnerNode},
+})
+
+func buildRoutes(rs []route) []*route {
+	out := make([]*route, len(rs))
+	for i := range rs {
+		rs[i].segs = strings.Split(strings.TrimPrefix(rs[i].pattern, "/"), "/")
+		out[i] = &rs[i]
+	}
+	return out
+}
+
+// Route names of the OAuth endpoints, as counted.
+const (
+	TokenRoute      = "POST " + TokenPath
+	IntrospectRoute = "POST " + IntrospectPath
+)
+
+// resolve finds the endpoint of a request from its method and escaped path.
+func resolve(method, escapedPath string) endpoint {
+	switch escapedPath {
+	case TokenPath:
+		return endpoint{kind: kindToken, name: method + " " + TokenPath}
+	case IntrospectPath:
+		return endpoint{kind: kindIntrospect, name: method + " " + IntrospectPath}
+	}
+	rest, ok := strings.CutPrefix(escapedPath, APIPrefix+"/")
+	if !ok {
+		return endpoint{kind: kindUnknown, name: method + " " + escapedPath}
+	}
+	segs, ok := splitEscaped(rest)
+	if !ok {
+		return endpoint{kind: kindAPI, name: method + " " + escapedPath}
+	}
+	if rt, params := match(method, segs); rt != nil {
+		return endpoint{kind: kindAPI, route: rt, params: params, name: rt.Name()}
+	}
+	if method == http.MethodHead { // Express answers HEAD with the GET route
+		if rt, params := match(http.MethodGet, segs); rt != nil {
+			return endpoint{kind: kindAPI, route: rt, params: params, name: method + " " + rt.pattern}
+		}
+	}
+	return endpoint{kind: kindAPI, name: method + " " + escapedPath}
+}
+
+// splitEscaped splits an escaped path into unescaped segments, so that an id holding an
+// escaped "/" stays one segment. A trailing slash is ignored.
+func splitEscaped(p string) ([]string, bool) {
+	parts := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for i, s := range parts {
+		u, err := url.PathUnescape(s)
+		if err != nil || u == "" {
+			return nil, false
+		}
+		parts[i] = u
+	}
+	return parts, true
+}
+
+func match(method string, segs []string) (*route, []string) {
+	for _, rt := range routes {
+		if rt.method != method || len(rt.segs) != len(segs) {
+			continue
+		}
+		if params, ok := matchSegs(rt.segs, segs); ok {
+			return rt, params
+		}
+	}
+	return nil, nil
+}
+
+func matchSegs(pattern, segs []string) ([]string, bool) {
+	var params []string
+	for i, p := range pattern {
+		switch {
+		case p == "{id}":
+			params = append(params, segs[i])
+		case i == 0 && strings.EqualFold(p, segs[i]):
+		case p != segs[i]:
+			return nil, false
+		}
+	}
+	return params, true
+}
