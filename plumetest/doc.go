@@ -1,0 +1,36 @@
+// Package plumetest runs a stateful fake Plume Cloud on a loopback port, for testing code
+// that uses plume-go without a partner account.
+//
+// The fake speaks the wire contract of the real cloud: the OAuth client-credentials token
+// endpoint, and every API endpoint the SDK calls with its documented statuses, validations and
+// side effects. Register creates the customer and its "Home" location; claims are checked in
+// the cloud's order (unknown location or serial 404, owned elsewhere 409, already here 204,
+// monitor mode or pod quota 422); deleting a location archives it and unclaims its nodes; the
+// partner lookups only see the token's partner. Errors carry LoopBack bodies. A WAF answers an
+// HTML 403 once its quota is spent, and an expired bearer gets 401.
+//
+// In a test:
+//
+//	func TestProvision(t *testing.T) {
+//		srv := plumetest.NewServer(t) // closed by t.Cleanup
+//		srv.AddGateways("GW-0001")
+//		client := srv.Client()
+//
+//		if err := myapp.Provision(t.Context(), client, "crm-42", "GW-0001"); err != nil {
+//			t.Fatal(err)
+//		}
+//		if node, _ := srv.Node("GW-0001"); node.LocationID == "" {
+//			t.Error("the gateway was not claimed")
+//		}
+//	}
+//
+// Besides seeding (inventory, gateways, partners, monitor mode, pod quotas, online nodes) a
+// Server offers inspection of the stored customers, locations and nodes, request counts per
+// route, the number of tokens fetched, and fault injection: make the next requests matching a
+// method and path answer a status, stall, drop the connection or cut the body short, before
+// or after the state changes.
+//
+// The client returned by Server.Client keeps the SDK's defaults, its client-side rate limit
+// (6 requests per second) and retry waits included; pass options such as
+// plume.WithRateLimit(math.Inf(1), 1) to make long tests faster.
+package plumetest
