@@ -28,7 +28,7 @@ func TestCredentialsPrintMasked(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("creds", "c", creds, "p", &creds)
 	for _, text := range []string{
 		fmt.Sprint(creds), fmt.Sprintf("%v", &creds), fmt.Sprintf("%+v", creds), fmt.Sprintf("%#v", creds),
-		fmt.Sprintf("%#v", &creds), fmt.Sprintf("%s", creds), logs.String(),
+		fmt.Sprintf("%#v", &creds), fmt.Sprintf("creds=%s", creds), logs.String(),
 	} {
 		assert.NotContains(t, text, testClientSecret)
 		assert.Contains(t, text, "client-1")

@@ -664,15 +664,29 @@ func (c *Client) apiError(r *request, path string, raw *rawResponse) error {
 		} `json:"error"`
 	}
 	if json.Unmarshal(raw.Body, &lb) == nil {
-		e.Name = lb.Error.Name
+		e.Name = c.redactText(lb.Error.Name, r.secrets)
 		e.Message = c.redactText(lb.Error.Message, r.secrets)
 	}
-	body := raw.Body
-	if len(body) > maxErrorBody {
-		body = body[:maxErrorBody]
-	}
-	e.Body = []byte(c.redactText(string(body), r.secrets))
+	e.Body = c.errorBody(raw.Body, r.secrets)
 	return e
+}
+
+// redactWindow is how much of an error body is redacted before it is cut to maxErrorBody:
+// enough for a secret that starts before the cut to be masked whole.
+const redactWindow = 4 * maxErrorBody
+
+// errorBody returns the first maxErrorBody bytes of body, redacted. It redacts before it
+// cuts: cut first, a secret straddling the cut would survive in part, and masks longer than
+// the values they replace would push the text past maxErrorBody.
+func (c *Client) errorBody(body []byte, secrets []string) []byte {
+	if len(body) > redactWindow {
+		body = body[:redactWindow]
+	}
+	text := c.redactText(string(body), secrets)
+	if len(text) > maxErrorBody {
+		text = text[:maxErrorBody]
+	}
+	return []byte(text)
 }
 
 // redactText masks the client's secrets, this call's secrets and secret-named fields.

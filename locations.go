@@ -324,28 +324,7 @@ func (s *LocationsService) List(ctx context.Context, customerID string) ([]Locat
 // decodeLocationList reads an array of locations or, as both sources draw it, a single one.
 // A single object without an id (an empty {}) is no location.
 func decodeLocationList(body json.RawMessage) ([]Location, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		return []Location{}, nil
-	}
-	if body[0] != '{' {
-		var list []Location
-		if err := json.Unmarshal(body, &list); err != nil {
-			return nil, err
-		}
-		if list == nil {
-			list = []Location{}
-		}
-		return list, nil
-	}
-	var one Location
-	if err := json.Unmarshal(body, &one); err != nil {
-		return nil, err
-	}
-	if one.ID == "" {
-		return []Location{}, nil
-	}
-	return []Location{one}, nil
+	return decodeOneOrMany(body, func(l *Location) bool { return l.ID != "" })
 }
 
 // Get returns one location. GET /Customers/{id}/locations/{locationId}
@@ -622,21 +601,9 @@ func (s *LocationsService) FindByServiceID(ctx context.Context, serviceID string
 // decodeLocationMatch reads the documented object, or the first element of an array; an
 // empty answer or one without an id is no match (nil).
 func decodeLocationMatch(body json.RawMessage) (*LocationMatch, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		return nil, nil
-	}
-	var matches []LocationMatch
-	if body[0] == '{' {
-		matches = make([]LocationMatch, 1)
-		if err := json.Unmarshal(body, &matches[0]); err != nil {
-			return nil, err
-		}
-	} else if err := json.Unmarshal(body, &matches); err != nil {
+	matches, err := decodeOneOrMany(body, func(m *LocationMatch) bool { return m.ID != "" })
+	if err != nil || len(matches) == 0 || matches[0].ID == "" {
 		return nil, err
-	}
-	if len(matches) == 0 || matches[0].ID == "" {
-		return nil, nil
 	}
 	return &matches[0], nil
 }
