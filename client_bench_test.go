@@ -1,6 +1,7 @@
 package plume
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"math"
@@ -10,20 +11,44 @@ import (
 	"time"
 )
 
+// The per-call overhead benchmarks: each SDK call against the same request made with raw
+// net/http and encoding/json on the same httptest server. Compare with benchstat:
+//
+//	go test -run '^$' -bench 'Get|Claim' -benchmem -count 10 . | tee bench.txt
+
 // benchCustomer is a customer as GET /Customers/{id} answers it.
 const benchCustomer = `{"id":"6418c49c0a1b2c3d4e5f6071","accountId":"crm-000123","name":"Ada Lovelace","email":"ada@example.com","emailVerified":true,"partnerId":"partner-1","anonymous":false,"autoProvisioned":false,"systemUser":false,"locked":false,"acceptLanguage":"en-US","source":"unknown","createdAt":"2023-03-27T14:41:58.312Z","_version":"1.0.1"}`
 
-func benchServer(b *testing.B) *httptest.Server {
+// benchClaim is a claim answer for one gateway.
+const benchClaim = `{"claimed":[{"serialNumber":"GW0001","id":"GW0001","residentialGateway":true,"_version":"1.0.0","customerId":"6418c49c0a1b2c3d4e5f6071","locationId":"6418c49c0a1b2c3d4e5f6072","packId":"P-1","createdAt":"2023-03-27T14:41:58.312Z","updatedAt":"2023-03-27T14:41:58.312Z"}]}`
+
+func benchServer(b *testing.B, body string) *httptest.Server {
 	b.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, benchCustomer)
+		_, _ = io.WriteString(w, body)
 	}))
 	b.Cleanup(srv.Close)
 	return srv
 }
 
-type benchDecoded struct {
+func benchHTTPClient() *http.Client {
+	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// benchClient is an SDK client with the limiter very high, retries on and the token cached.
+func benchClient(b *testing.B, srv *httptest.Server) *Client {
+	b.Helper()
+	c, err := NewClient(WithBaseURL(srv.URL+"/api"), WithTokenSource(staticTokens(testToken)),
+		WithRateLimit(math.Inf(1), 1), WithHTTPClient(benchHTTPClient()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+type rawCustomer struct {
 	ID            string    `json:"id"`
 	AccountID     string    `json:"accountId"`
 	Name          string    `json:"name"`
@@ -33,44 +58,80 @@ type benchDecoded struct {
 	CreatedAt     time.Time `json:"createdAt"`
 }
 
-// BenchmarkGetRawNetHTTP is the floor: the same request with net/http and encoding/json.
-func BenchmarkGetRawNetHTTP(b *testing.B) {
-	srv := benchServer(b)
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	url := srv.URL + "/api/Customers/6418c49c0a1b2c3d4e5f6071"
-	b.ReportAllocs()
-	for b.Loop() {
-		req, _ := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		req.Header.Set("Accept", "application/json")
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out benchDecoded
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
+type rawClaim struct {
+	Claimed []struct {
+		ID                 string `json:"id"`
+		SerialNumber       string `json:"serialNumber"`
+		CustomerID         string `json:"customerId"`
+		LocationID         string `json:"locationId"`
+		ResidentialGateway bool   `json:"residentialGateway"`
+	} `json:"claimed"`
 }
 
-// BenchmarkGetPipeline is the same request through the SDK's pipeline (limiter very high,
-// retries on, token cached).
-func BenchmarkGetPipeline(b *testing.B) {
-	srv := benchServer(b)
-	c, err := NewClient(WithBaseURL(srv.URL+"/api"), WithTokenSource(staticTokens(testToken)),
-		WithRateLimit(math.Inf(1), 1), WithHTTPClient(&http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}))
+// rawCall is the floor: one request with net/http and encoding/json.
+func rawCall(b *testing.B, hc *http.Client, method, url string, body []byte, out any) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, _ := http.NewRequestWithContext(b.Context(), method, url, rd)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := buildPath("Customers", "6418c49c0a1b2c3d4e5f6071")
-	b.ReportAllocs()
-	for b.Loop() {
-		var out benchDecoded
-		if _, err := c.do(b.Context(), &request{op: "Customers.Get", method: http.MethodGet, path: path}, &out); err != nil {
-			b.Fatal(err)
-		}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		b.Fatal(err)
 	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
+func BenchmarkCustomersGet(b *testing.B) {
+	srv := benchServer(b, benchCustomer)
+	b.Run("raw", func(b *testing.B) {
+		hc := benchHTTPClient()
+		url := srv.URL + "/api/Customers/6418c49c0a1b2c3d4e5f6071"
+		b.ReportAllocs()
+		for b.Loop() {
+			var out rawCustomer
+			rawCall(b, hc, http.MethodGet, url, nil, &out)
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := benchClient(b, srv)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Customers.Get(b.Context(), "6418c49c0a1b2c3d4e5f6071"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkNodesClaim(b *testing.B) {
+	srv := benchServer(b, benchClaim)
+	b.Run("raw", func(b *testing.B) {
+		hc := benchHTTPClient()
+		url := srv.URL + "/api/Customers/6418c49c0a1b2c3d4e5f6071/locations/6418c49c0a1b2c3d4e5f6072/nodes"
+		b.ReportAllocs()
+		for b.Loop() {
+			body, _ := json.Marshal(map[string]string{"serialNumber": "GW0001"})
+			var out rawClaim
+			rawCall(b, hc, http.MethodPost, url, body, &out)
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := benchClient(b, srv)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Nodes.Claim(b.Context(), "6418c49c0a1b2c3d4e5f6071", "6418c49c0a1b2c3d4e5f6072", ClaimRequest{SerialNumber: "GW0001"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
