@@ -43,6 +43,10 @@ func (c Credentials) String() string {
 // GoString returns the credentials with the secret masked, for %#v.
 func (c Credentials) GoString() string { return c.String() }
 
+// Format prints the credentials masked with every verb: without it, %d or %x would print the
+// fields one by one, the secret among them.
+func (c Credentials) Format(f fmt.State, verb rune) { formatMasked(f, verb, c) }
+
 // LogValue returns the credentials with the secret masked, for slog.
 func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -85,6 +89,18 @@ func (c Credentials) validateEndpoint() error {
 // basicHeader is the header Plume issues: "Basic " + base64("clientId:clientSecret").
 func basicHeader(id, secret string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))
+}
+
+// basicSecret returns the client secret inside a Basic header, so that it is redacted when
+// the header was given verbatim (WithAuthHeader) and the secret never passed through
+// Credentials: a token endpoint may echo the decoded secret.
+func basicSecret(header string) string {
+	decoded, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(header, "Basic "))
+	if err != nil {
+		return ""
+	}
+	_, secret, _ := strings.Cut(string(decoded), ":")
+	return secret
 }
 
 // normalizeBasic accepts the issued header with or without its "Basic " prefix and checks it
@@ -326,7 +342,7 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		if isContextErr(err) {
 			return nil, fmt.Errorf("plume: token request: %w", err)
 		}
-		return nil, &transportFailure{msg: "plume: token request: " + c.secrets.String(err.Error()), err: err}
+		return nil, &redactedError{msg: "plume: token request: " + c.redactText(err.Error(), nil), err: err}
 	}
 	var tr tokenResponse
 	decodeErr := json.Unmarshal(raw.Body, &tr)

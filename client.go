@@ -21,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/time/rate"
 
+	"github.com/plumecloud/plume-go/internal/limit"
 	"github.com/plumecloud/plume-go/internal/redact"
 	"github.com/plumecloud/plume-go/internal/retry"
 	"github.com/plumecloud/plume-go/internal/transport"
@@ -217,7 +218,7 @@ func WithRateLimit(rps float64, burst int) Option {
 		if !math.IsInf(rps, 1) {
 			lim = rate.Limit(rps)
 		}
-		c.limiter = rate.NewLimiter(lim, burst)
+		c.limiter = limit.New(lim, burst)
 		return nil
 	}
 }
@@ -307,7 +308,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.limiter == nil {
-		cfg.limiter = rate.NewLimiter(DefaultRateLimit, DefaultBurst)
+		cfg.limiter = limit.New(DefaultRateLimit, DefaultBurst)
 	}
 	c := &Client{
 		baseURL:   base,
@@ -321,7 +322,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		if c.partnerID == "" {
 			c.partnerID = cfg.creds.PartnerID
 		}
-		c.secrets.AddFixed(cfg.creds.ClientSecret, cfg.authHeader, strings.TrimPrefix(cfg.authHeader, "Basic "))
+		c.secrets.AddFixed(cfg.creds.ClientSecret, cfg.authHeader, strings.TrimPrefix(cfg.authHeader, "Basic "), basicSecret(cfg.authHeader))
 	}
 	c.http = wrapHTTPClient(cfg.httpClient, &transport.Transport{
 		Limiter: cfg.limiter,
@@ -345,6 +346,23 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.WifiNetworks = (*WifiNetworksService)(&c.common)
 	return c, nil
 }
+
+// String describes the client by its API base URL and partner; it never prints the
+// credentials or tokens it holds.
+func (c Client) String() string {
+	base := ""
+	if c.baseURL != nil {
+		base = c.baseURL.String()
+	}
+	return fmt.Sprintf("plume.Client{BaseURL:%q, PartnerID:%q}", base, c.partnerID)
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String with every verb, so that %s, %d or %x cannot print the fields, the
+// secrets and tokens among them, one by one.
+func (c Client) Format(f fmt.State, verb rune) { formatMasked(f, verb, c) }
 
 // Environment variables read by NewClientFromEnv: the names the PHP client for this API uses.
 const (
@@ -541,7 +559,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 	if raw.StatusCode >= 200 && raw.StatusCode < 300 {
 		if out != nil && len(bytes.TrimSpace(raw.Body)) > 0 {
 			if err := json.Unmarshal(raw.Body, out); err != nil {
-				return nil, fmt.Errorf("plume: %s: decoding response (HTTP %d): %w", r.op, raw.StatusCode, err)
+				return nil, c.decodeError(r, fmt.Sprintf("decoding response (HTTP %d)", raw.StatusCode), err)
 			}
 		}
 		return &response{StatusCode: raw.StatusCode, Body: raw.Body}, nil
@@ -590,6 +608,7 @@ func (c *Client) sendWith(ctx context.Context, method, target string, payload []
 	if payload != nil {
 		req.Header.Set("Content-Type", contentType)
 	}
+	req.SetResponseHandler(c.bufferBody)
 	resp, err := c.retrying.Do(req)
 	if err != nil {
 		if resp != nil {
@@ -614,6 +633,22 @@ func (c *Client) sendWith(ctx context.Context, method, target string, payload []
 	return &rawResponse{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
 
+// bufferBody reads the body of an answer the retry policy keeps into memory, inside the
+// attempt: a connection cut in the middle of the body is then a failed attempt, which
+// CheckRetry may retry (GET, PUT, PATCH, DELETE, the token request), rather than an error
+// found after the retries are over. It reads at most the cap and one byte, and leaves the
+// size check to sendWith.
+func (c *Client) bufferBody(resp *http.Response) error {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	drainAndClose(resp.Body)
+	if err != nil {
+		resp.Body = http.NoBody
+		return fmt.Errorf("reading response (HTTP %d): %w", resp.StatusCode, err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	return nil
+}
+
 // ErrResponseTooLarge is returned when a response body passes the cap (WithMaxResponseBytes).
 var ErrResponseTooLarge = errors.New("plume: response body too large")
 
@@ -629,18 +664,25 @@ func (c *Client) transportError(r *request, path string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("plume: %s %s %s: %w", r.op, r.method, path, err)
 	}
-	msg := c.secrets.String(err.Error(), r.secrets...)
-	return &transportFailure{msg: "plume: " + r.op + " " + r.method + " " + path + ": " + msg, err: err}
+	msg := c.redactText(err.Error(), r.secrets)
+	return &redactedError{msg: "plume: " + r.op + " " + r.method + " " + path + ": " + msg, err: err}
 }
 
-// transportFailure keeps the cause for errors.Is/As while its text is redacted.
-type transportFailure struct {
+// decodeError wraps a failure to decode an answer. encoding/json and time quote the value
+// they could not parse ("parsing time \"<value>\""), which may be a secret of the call.
+func (c *Client) decodeError(r *request, what string, err error) error {
+	return &redactedError{msg: "plume: " + r.op + ": " + what + ": " + c.redactText(err.Error(), r.secrets), err: err}
+}
+
+// redactedError keeps the cause for errors.Is/As while its text is redacted: the text of a
+// transport or decoding error may quote a URL or a value of the answer.
+type redactedError struct {
 	msg string
 	err error
 }
 
-func (e *transportFailure) Error() string { return e.msg }
-func (e *transportFailure) Unwrap() error { return e.err }
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // apiError turns a non-2xx answer into an *Error or a *RateLimitError.
 func (c *Client) apiError(r *request, path string, raw *rawResponse) error {

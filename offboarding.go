@@ -36,10 +36,22 @@ func (c *Client) UnclaimForRMA(ctx context.Context, serial string) (*RMAResult, 
 		res.AlreadyUnclaimed = true
 		return res, nil
 	}
+	if errors.Is(err, ErrNotFound) && c.unclaimedSince(ctx, serial) {
+		// A location left without claimed nodes answers 404: another run, or an attempt of
+		// this one whose answer was lost before the retry, unclaimed the node.
+		res.AlreadyUnclaimed = true
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// unclaimedSince reports whether a lookup now finds serial claimed nowhere.
+func (c *Client) unclaimedSince(ctx context.Context, serial string) bool {
+	found, err := c.Nodes.Lookup(ctx, serial)
+	return err == nil && !found.Claimed()
 }
 
 // CancelService cancels service at one location: DELETE /Customers/{id}/locations/{id}. The

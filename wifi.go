@@ -297,7 +297,7 @@ func (s *WifiNetworksService) send(ctx context.Context, r *request) (*WifiNetwor
 	}
 	network, err := decodeWifiNetwork(body)
 	if err != nil {
-		return nil, fmt.Errorf("plume: %s: decoding response: %w", r.op, err)
+		return nil, s.client.decodeError(r, "decoding response", err)
 	}
 	return network, nil
 }

@@ -34,8 +34,11 @@ type Server struct {
 // Option configures a Server.
 type Option func(*settings)
 
-// settings is what the options set: the fake cloud's configuration.
-type settings struct{ cfg fakecloud.Config }
+// settings is what the options set: the fake cloud's configuration and the request hook.
+type settings struct {
+	cfg  fakecloud.Config
+	hook func(*http.Request)
+}
 
 // WithPartnerID sets the partner the Server's credentials act for (DefaultPartnerID when not set).
 func WithPartnerID(id string) Option {
@@ -78,7 +81,7 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("plumetest: listening on loopback: %w", err)
 	}
 	cloud := fakecloud.New(set.cfg)
-	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: cloud, ReadHeaderTimeout: 10 * time.Second}}
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: set.handler(cloud), ReadHeaderTimeout: 10 * time.Second}}
 	hs.Start()
 	return &Server{
 		URL:           hs.URL + fakecloud.APIPrefix,
