@@ -128,6 +128,22 @@ type TokenCache interface {
 	Put(ctx context.Context, t *oauth2.Token) error
 }
 
+// A TokenCache shared by processes may coordinate their fetches, as
+// github.com/plumecloud/plume-go/redis does: Get answers nil to one process and makes the
+// others wait for its token. Such a cache may also implement these two; the SDK calls them.
+type (
+	// tokenInvalidator drops a stored token the API answered 401 to, before the Get that
+	// follows, so that the processes agree on one new fetch instead of each fetching its own.
+	tokenInvalidator interface {
+		Invalidate(ctx context.Context, accessToken string) error
+	}
+	// tokenUnlocker learns that the fetch which followed a Get answering nil failed, so that
+	// another process may fetch at once.
+	tokenUnlocker interface {
+		Unlock(ctx context.Context) error
+	}
+)
+
 // FileTokenCache is a TokenCache in one file, written with mode 0600 and replaced atomically.
 // Use one file per credential.
 type FileTokenCache struct {
@@ -231,13 +247,38 @@ func (s *tokenSource) valid(t *oauth2.Token) bool {
 // token returns a usable token. rejected is a token the API just answered 401 to: it is
 // dropped, and not taken back from the cache.
 func (s *tokenSource) token(ctx context.Context, rejected string) (string, error) {
+	t, err := s.current(ctx, rejected)
+	if err != nil {
+		return "", err
+	}
+	return t.AccessToken, nil
+}
+
+// sendSkew is how long before its expiry a token is still sent: a token taken before a wait
+// at the rate limiter goes out after it unless it is about to expire meanwhile.
+const sendSkew = 5 * time.Second
+
+// forSend returns t when it will still be valid as it reaches the API after a wait at the
+// limiter, and a current token otherwise. Taking the token before the wait keeps callers who
+// must wait for a new token from holding a limiter slot meanwhile (and then arriving at once);
+// checking it after the wait keeps a long queue from sending an expired one.
+func (s *tokenSource) forSend(ctx context.Context, t *oauth2.Token, rejected string) (string, error) {
+	if t.Expiry.IsZero() || s.now().Before(t.Expiry.Add(-sendSkew)) {
+		return t.AccessToken, nil
+	}
+	return s.token(ctx, rejected)
+}
+
+// current returns the cached token while it is valid, else one new token shared by every
+// concurrent caller.
+func (s *tokenSource) current(ctx context.Context, rejected string) (*oauth2.Token, error) {
 	s.mu.Lock()
 	if rejected != "" && s.tok != nil && s.tok.AccessToken == rejected {
 		s.tok = nil
 	}
 	if t := s.tok; s.valid(t) {
 		s.mu.Unlock()
-		return t.AccessToken, nil
+		return t, nil
 	}
 	s.mu.Unlock()
 
@@ -245,16 +286,16 @@ func (s *tokenSource) token(ctx context.Context, rejected string) (string, error
 		ch := s.group.DoChan("token", func() (any, error) { return s.refresh(ctx, rejected) })
 		select {
 		case <-ctx.Done():
-			return "", ctx.Err()
+			return nil, ctx.Err()
 		case res := <-ch:
 			if res.Err != nil {
 				// A fetch started by a caller whose context ended is not our failure.
 				if isContextErr(res.Err) && ctx.Err() == nil && res.Shared {
 					continue
 				}
-				return "", res.Err
+				return nil, res.Err
 			}
-			return res.Val.(*oauth2.Token).AccessToken, nil
+			return res.Val.(*oauth2.Token), nil
 		}
 	}
 }
@@ -273,6 +314,11 @@ func (s *tokenSource) refresh(ctx context.Context, rejected string) (*oauth2.Tok
 	s.mu.Unlock()
 
 	if s.cache != nil {
+		if inv, ok := s.cache.(tokenInvalidator); ok && rejected != "" {
+			if err := inv.Invalidate(ctx, rejected); err != nil {
+				return nil, err
+			}
+		}
 		t, err := s.cache.Get(ctx)
 		if err != nil {
 			return nil, err
@@ -284,6 +330,9 @@ func (s *tokenSource) refresh(ctx context.Context, rejected string) (*oauth2.Tok
 	}
 	t, err := s.fetch(ctx)
 	if err != nil {
+		if u, ok := s.cache.(tokenUnlocker); ok {
+			_ = u.Unlock(context.WithoutCancel(ctx)) // best effort: the lock expires anyway
+		}
 		return nil, err
 	}
 	s.store(t)
@@ -336,8 +385,8 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		"Cache-Control": {"no-cache"},
 	}
 	start := s.now()
-	raw, err := c.sendWith(ctx, http.MethodPost, s.tokenURL, []byte(form.Encode()),
-		"application/x-www-form-urlencoded; charset=utf-8", header, "", true)
+	raw, err := c.sendWith(ctx, &retry.Call{Method: http.MethodPost, Idempotent: true}, s.tokenURL, []byte(form.Encode()),
+		"application/x-www-form-urlencoded; charset=utf-8", header)
 	if err != nil {
 		if isContextErr(err) {
 			return nil, fmt.Errorf("plume: token request: %w", err)

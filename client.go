@@ -543,18 +543,24 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		rejected string
 	)
 	for attempt := 0; attempt < 2; attempt++ {
-		token, err := c.tokens.token(ctx, rejected)
+		tok, err := c.tokens.current(ctx, rejected)
 		if err != nil {
 			return nil, fmt.Errorf("plume: %s: %w", r.op, err)
 		}
-		raw, err = c.send(ctx, r.method, target, payload, token, false)
+		bearer := func(ctx context.Context) (string, error) { return c.tokens.forSend(ctx, tok, rejected) }
+		var used string
+		raw, used, err = c.send(ctx, r.method, target, payload, bearer)
+		var tokenErr *retry.TokenError
+		if errors.As(err, &tokenErr) {
+			return nil, fmt.Errorf("plume: %s: %w", r.op, tokenErr.Err)
+		}
 		if err != nil {
 			return nil, c.transportError(r, u.EscapedPath(), err)
 		}
 		if raw.StatusCode != http.StatusUnauthorized {
 			break
 		}
-		rejected = token
+		rejected = used
 	}
 	if raw.StatusCode >= 200 && raw.StatusCode < 300 {
 		if out != nil && len(bytes.TrimSpace(raw.Body)) > 0 {
@@ -581,17 +587,19 @@ type rawResponse struct {
 	Body       []byte
 }
 
-// send makes one retried HTTP exchange and returns its status, headers and capped body.
-// idempotent marks a POST that may be retried after it was sent (the token request).
-func (c *Client) send(ctx context.Context, method, target string, payload []byte, token string, idempotent bool) (*rawResponse, error) {
-	return c.sendWith(ctx, method, target, payload, "application/json", nil, token, idempotent)
+// send makes one retried API exchange, each attempt carrying the token bearer gives once the
+// rate limiter let it go, and returns the status, headers and capped body, and the token the
+// last attempt carried.
+func (c *Client) send(ctx context.Context, method, target string, payload []byte, bearer func(context.Context) (string, error)) (*rawResponse, string, error) {
+	call := &retry.Call{Method: method, Bearer: bearer}
+	raw, err := c.sendWith(ctx, call, target, payload, "application/json", nil)
+	return raw, call.UsedBearer, err
 }
 
-func (c *Client) sendWith(ctx context.Context, method, target string, payload []byte, contentType string, header http.Header, token string, idempotent bool) (*rawResponse, error) {
-	ctx = retry.WithCall(ctx, &retry.Call{Method: method, Idempotent: idempotent})
-	if token != "" {
-		ctx = transport.WithBearer(ctx, token)
-	}
+// sendWith makes one retried HTTP exchange described by call.
+func (c *Client) sendWith(ctx context.Context, call *retry.Call, target string, payload []byte, contentType string, header http.Header) (*rawResponse, error) {
+	method := call.Method
+	ctx = retry.WithCall(ctx, call)
 	var body any
 	if payload != nil {
 		body = payload

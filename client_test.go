@@ -632,3 +632,40 @@ func newStaticClient(t testing.TB, opts ...Option) *Client {
 	require.NoError(t, err)
 	return c
 }
+
+// clockLimiter lets every wait through and runs onWait with the wait's number (1-based).
+type clockLimiter struct {
+	n      atomic.Int64
+	onWait func(n int64)
+}
+
+func (l *clockLimiter) Wait(ctx context.Context) error {
+	l.onWait(l.n.Add(1))
+	return ctx.Err()
+}
+
+func TestTokenExpiringDuringTheLimiterWaitIsReplacedBeforeSending(t *testing.T) {
+	t.Parallel()
+	var gotAuth atomic.Value
+	p := newPipeline(t, func(w http.ResponseWriter, r *http.Request) {
+		gotAuth.Store(r.Header.Get("Authorization"))
+		_, _ = io.WriteString(w, `{}`)
+	})
+	p.tokenTTL = 60
+	var mu sync.Mutex
+	now := time.Now()
+	lim := &clockLimiter{onWait: func(n int64) {
+		if n == 2 { // the API attempt's wait: a long queue, the token runs out meanwhile
+			mu.Lock()
+			now = now.Add(58 * time.Second)
+			mu.Unlock()
+		}
+	}}
+	c := p.client(t, WithRateLimiter(lim))
+	c.tokens.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	_, err := c.do(t.Context(), getCall("/x"), nil)
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, p.tokenCalls.Load(), "the token taken before the wait was replaced after it")
+	assert.Equal(t, "Bearer "+p.issued[1], gotAuth.Load())
+	assert.EqualValues(t, 1, p.apiCalls.Load(), "no 401 round trip")
+}

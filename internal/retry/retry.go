@@ -27,6 +27,11 @@ type Call struct {
 	Idempotent bool
 	// Attempts counts the attempts sent so far (set by the transport).
 	Attempts int
+	// Bearer gives the token for a request to the API host; the transport asks it after the
+	// rate limiter let the attempt go, so that a long wait never sends a stale token.
+	Bearer func(context.Context) (string, error)
+	// UsedBearer is the token the last attempt carried (set by the transport).
+	UsedBearer string
 }
 
 // WithCall returns ctx carrying c.
@@ -69,7 +74,8 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 			return true, nil
 		}
 		var lim *LimiterError
-		if errors.As(err, &lim) {
+		var tok *TokenError
+		if errors.As(err, &lim) || errors.As(err, &tok) {
 			return false, err
 		}
 		return call.retriesAfterSend(), nil
@@ -90,6 +96,13 @@ type LimiterError struct{ Err error }
 
 func (e *LimiterError) Error() string { return "plume: rate limiter: " + e.Err.Error() }
 func (e *LimiterError) Unwrap() error { return e.Err }
+
+// TokenError is a failure to get the bearer token for an attempt; it is never retried here
+// (the token request has retries of its own).
+type TokenError struct{ Err error }
+
+func (e *TokenError) Error() string { return e.Err.Error() }
+func (e *TokenError) Unwrap() error { return e.Err }
 
 // IsDialError reports whether err happened while connecting, before any byte was sent.
 func IsDialError(err error) bool {

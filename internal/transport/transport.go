@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plumecloud/plume-go/internal/limit"
 	"github.com/plumecloud/plume-go/internal/retry"
 )
 
@@ -20,15 +21,9 @@ type Limiter interface {
 	Wait(ctx context.Context) error
 }
 
-type bearerKey struct{}
-
-// WithBearer returns ctx whose API requests carry token as their bearer.
-func WithBearer(ctx context.Context, token string) context.Context {
-	return context.WithValue(ctx, bearerKey{}, token)
-}
-
-// Transport waits on Limiter, attaches the bearer from the request context when the request
-// goes to APIHost, and logs each attempt at debug level.
+// Transport waits on Limiter, then attaches the bearer that the call in the request context
+// gives (retry.Call.Bearer) when the request goes to APIHost, and logs each attempt at debug
+// level.
 type Transport struct {
 	Base    http.RoundTripper
 	Limiter Limiter
@@ -49,7 +44,13 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		call.Attempts++
 		attempt = call.Attempts
 	}
-	if token, _ := ctx.Value(bearerKey{}).(string); token != "" && strings.EqualFold(req.URL.Host, t.APIHost) {
+	if call != nil && call.Bearer != nil && strings.EqualFold(req.URL.Host, t.APIHost) {
+		token, err := call.Bearer(ctx)
+		if err != nil {
+			closeBody(req)
+			return nil, &retry.TokenError{Err: err}
+		}
+		call.UsedBearer = token
 		r2 := *req
 		r2.Header = req.Header.Clone()
 		r2.Header.Set("Authorization", "Bearer "+token)
@@ -72,11 +73,19 @@ func (t *Transport) wait(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if _, ok := ctx.Deadline(); ok {
-		// x/time/rate refuses at once when the wait would pass the deadline.
+	if _, ok := ctx.Deadline(); ok && wouldPassDeadline(err) {
 		return fmt.Errorf("plume: rate limiter wait would pass the context deadline: %w", context.DeadlineExceeded)
 	}
+	// Any other error is the limiter's own: a shared limiter's *redis.UnavailableError, say.
 	return &retry.LimiterError{Err: err}
+}
+
+// wouldPassDeadline recognises a limiter's refusal to wait past the context's deadline: the
+// SDK's own bucket, a limiter whose error wraps context.DeadlineExceeded, and x/time/rate,
+// whose error says so in words only.
+func wouldPassDeadline(err error) bool {
+	return errors.Is(err, limit.ErrWouldPassDeadline) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.Contains(err.Error(), "would exceed context deadline")
 }
 
 func (t *Transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, d time.Duration) {
