@@ -1,0 +1,195 @@
+package batch_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/plumecloud/plume-go"
+	"github.com/plumecloud/plume-go/batch"
+)
+
+func readRecords(t *testing.T, text string) ([]batch.Record, error) {
+	t.Helper()
+	var out []batch.Record
+	for rec, err := range batch.ReadCSV(strings.NewReader(text)) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+func TestReadCSVFields(t *testing.T) {
+	t.Parallel()
+	// Any column order, the byte-order mark of spreadsheets, spaces trimmed except in the
+	// SSID and key, extenders split on ';'.
+	text := "\ufeffGateway, account_id ,ssid,wifi_key,extenders,profile\n" +
+		" GW1 , acct-1 , My Net ,  spaced key ,POD1; POD2 ;;,smallbusiness\n" +
+		"\n" + // blank lines are skipped
+		",acct-2,,,,\n"
+	recs, err := readRecords(t, text)
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	r := recs[0]
+	assert.Equal(t, 2, r.Line)
+	assert.Equal(t, "acct-1", r.AccountID)
+	assert.Equal(t, "GW1", r.Gateway)
+	assert.Equal(t, []string{"POD1", "POD2"}, r.Extenders)
+	assert.Equal(t, []string{"GW1", "POD1", "POD2"}, r.Serials())
+	assert.Equal(t, plume.ProfileSmallBusiness, r.Profile)
+	require.NotNil(t, r.Wifi)
+	assert.Equal(t, " My Net ", r.Wifi.SSID)
+	assert.Equal(t, "  spaced key ", r.Wifi.EncryptionKey)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", r, r, r.Wifi), "spaced key", "the key prints masked")
+	assert.Equal(t, 4, recs[1].Line)
+	assert.Nil(t, recs[1].Wifi)
+	assert.Empty(t, recs[1].Serials())
+}
+
+func TestReadCSVMalformedRowsGoOn(t *testing.T) {
+	t.Parallel()
+	text := "account_id,name\n" +
+		"a1,one\n" +
+		"a2,two,extra\n" +
+		"a3,bad\"quote\n" +
+		"a4,four\n"
+	recs, err := readRecords(t, text)
+	require.NoError(t, err)
+	require.Len(t, recs, 4)
+	assert.NoError(t, recs[0].Err)
+	assert.EqualError(t, recs[1].Err, "line 3: has 3 fields, the header has 2")
+	assert.Equal(t, "a2", recs[1].AccountID, "what could be read is kept")
+	var rowErr *batch.RowError
+	require.ErrorAs(t, recs[2].Err, &rowErr)
+	assert.Equal(t, 4, rowErr.Line)
+	assert.ErrorIs(t, recs[2].Err, plume.ErrInvalidInput)
+	assert.NoError(t, recs[3].Err)
+	assert.Equal(t, "a4", recs[3].AccountID)
+}
+
+func TestReadCSVHeader(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"":                                "a header row naming the columns is required",
+		"acct-1,Ada,ada@example.com\n":    `unknown column "acct-1"`,
+		"account_id,name,account_id\n":    `column "account_id" appears twice`,
+		"account_id,wifi_password\nx,y\n": `unknown column "wifi_password"`,
+	} {
+		_, err := readRecords(t, text)
+		assert.ErrorContains(t, err, want, "%q", text)
+	}
+}
+
+func TestReadCSVReadError(t *testing.T) {
+	t.Parallel()
+	failing := errors.New("disk on fire")
+	r := &failingReader{data: "account_id\nacct-1\n", err: failing}
+	var recs int
+	var gotErr error
+	for _, err := range batch.ReadCSV(r) {
+		if err != nil {
+			gotErr = err
+			break
+		}
+		recs++
+	}
+	assert.Equal(t, 1, recs)
+	assert.ErrorIs(t, gotErr, failing)
+}
+
+type failingReader struct {
+	data string
+	err  error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.data == "" {
+		return 0, r.err
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func collectRows(t *testing.T, text string, op batch.Operation, opts batch.RowOptions) []batch.Row {
+	t.Helper()
+	var rows []batch.Row
+	for row, err := range batch.RowsOf(batch.ReadCSV(strings.NewReader(text)), op, opts) {
+		require.NoError(t, err)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func TestRowsOfOnboardUsesTheTemplate(t *testing.T) {
+	t.Parallel()
+	tmpl := plume.OnboardRequest{
+		Profile: plume.ProfileSmallBusiness, EmailVerification: plume.MarkEmailVerified,
+		Checkpoint: plume.PodsAdded, AccountID: "ignored", Extenders: []string{"ignored"},
+	}
+	rows := collectRows(t, "account_id,name,profile,gateway\nacct-1,Ada,,GW1\nacct-2,Bob,auto,\n", batch.OpOnboard, batch.RowOptions{Onboard: tmpl})
+	require.Len(t, rows, 2)
+	req := rows[0].Onboard
+	require.NotNil(t, req)
+	assert.Equal(t, "acct-1", rows[0].Key)
+	assert.Equal(t, "acct-1", req.AccountID)
+	assert.Equal(t, plume.ProfileSmallBusiness, req.Profile, "the template's profile when the column is empty")
+	assert.Equal(t, plume.MarkEmailVerified, req.EmailVerification)
+	assert.Equal(t, plume.PodsAdded, req.Checkpoint)
+	assert.Equal(t, "GW1", req.Gateway)
+	assert.Empty(t, req.Extenders)
+	assert.Equal(t, plume.ProfileAuto, rows[1].Onboard.Profile)
+	assert.Equal(t, "onboard acct-1 (line 2)", rows[0].String())
+}
+
+func TestRowsOfRMAOneRowPerSerial(t *testing.T) {
+	t.Parallel()
+	rows := collectRows(t, "account_id,gateway,extenders\nacct-1,GW1,POD1;POD2\nacct-2,,\nacct-3,GW3,GW3\n", batch.OpUnclaimForRMA, batch.RowOptions{})
+	require.Len(t, rows, 5)
+	for i, serial := range []string{"GW1", "POD1", "POD2"} {
+		assert.Equal(t, serial, rows[i].Key)
+		assert.Equal(t, serial, rows[i].Serial)
+		assert.Equal(t, 2, rows[i].Line)
+		assert.NoError(t, rows[i].Err)
+	}
+	assert.EqualError(t, rows[3].Err, "line 3, column gateway: a serial is required (gateway or extenders)")
+	assert.Equal(t, "line:3", rows[3].Key)
+	assert.EqualError(t, rows[4].Err, `line 4, column extenders: serial "GW3" appears twice`)
+}
+
+func TestRowsOfLocationOperations(t *testing.T) {
+	t.Parallel()
+	text := "account_id,service_id,customer_id,location_id\n" +
+		"acct-1,svc-1,,\n" +
+		"acct-2,,cust-2,loc-2\n" +
+		"acct-3,,cust-3,\n" +
+		"acct-4,,,\n" +
+		"acct-5,\"svc\"\"5\",,\n"
+	rows := collectRows(t, text, batch.OpSuspend, batch.RowOptions{Level: plume.BasicService})
+	require.Len(t, rows, 5)
+	assert.Equal(t, "svc-1", rows[0].Key)
+	assert.Equal(t, plume.BasicService, rows[0].Level)
+	assert.Equal(t, "cust-2/loc-2", rows[1].Key)
+	assert.Equal(t, "loc-2", rows[1].LocationID)
+	assert.EqualError(t, rows[2].Err, "line 4, column location_id: customer_id and location_id go together")
+	assert.EqualError(t, rows[3].Err, "line 5, column service_id: is required (or customer_id and location_id)")
+	assert.EqualError(t, rows[4].Err, "line 6, column service_id: must not contain a double quote")
+	for _, row := range rows {
+		assert.Equal(t, batch.OpSuspend, row.Op)
+	}
+}
+
+func TestRowsOfEndsWithTheRecordsError(t *testing.T) {
+	t.Parallel()
+	var got error
+	for _, err := range batch.RowsOf(batch.ReadCSV(strings.NewReader("nope\n")), batch.OpResume, batch.RowOptions{}) {
+		got = err
+	}
+	assert.ErrorContains(t, got, "unknown column")
+}

@@ -1,0 +1,486 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/plumecloud/plume-go"
+)
+
+// Defaults of a Runner.
+const (
+	DefaultWorkers     = 4
+	DefaultGrace       = 30 * time.Second
+	DefaultPause       = time.Minute // the WAF sends no Retry-After; its window is 5 minutes
+	DefaultMaxAttempts = 10
+	DefaultMaxFailures = 20
+)
+
+// progressInterval is how often Progress is called besides after each row, so that a pause
+// shows while no row finishes.
+const progressInterval = 500 * time.Millisecond
+
+// errInterrupted is the error of a Run stopped through Runner.Interrupt alone.
+var errInterrupted = fmt.Errorf("batch: interrupted: %w", context.Canceled)
+
+// Runner runs rows through the plume flows with Workers goroutines sharing Client. Set the
+// fields, then call Run; a Runner may run several batches, one at a time.
+type Runner struct {
+	// Client runs every row: one token and one rate limiter for all workers.
+	Client *plume.Client
+	// Workers is the number of rows in flight (DefaultWorkers when 0). They share Client's
+	// rate budget: more workers hide latency, they do not raise the budget.
+	Workers int
+	// Journal, when set, gets one entry per finished row, and rows it had as done when it
+	// was opened are skipped.
+	Journal *Journal
+	// Gate pauses the workers after a rate limit. Give the same Gate to Client
+	// (plume.WithRateLimiter) so that requests of rows in flight wait too; when nil, the
+	// Runner uses a Gate of its own, which holds the workers between rows only.
+	Gate *Gate
+	// Total is the number of rows expected, for Progress; 0 when unknown.
+	Total int
+	// Progress, when set, is called after each row and every half second (so that a pause
+	// shows), from one goroutine at a time. It must return quickly.
+	Progress func(Progress)
+	// Grace is how long rows in flight may still run once Run's context is done (DefaultGrace
+	// when 0; negative: none). They are then cancelled and journaled as interrupted.
+	Grace time.Duration
+	// Interrupt, when closed, stops the run and cancels the rows in flight at once, Grace or
+	// not (a second Ctrl-C).
+	Interrupt <-chan struct{}
+	// RateLimitPause is the pause after a rate limit whose answer had no Retry-After
+	// (DefaultPause when 0).
+	RateLimitPause time.Duration
+	// MaxAttempts bounds the tries of a row that keeps being rate limited
+	// (DefaultMaxAttempts when 0). Other failures are not retried within a run.
+	MaxAttempts int
+	// MaxFailures is how many failed or interrupted entries Summary.Failures keeps
+	// (DefaultMaxFailures when 0; negative: none). The journal has them all.
+	MaxFailures int
+	// DryRun reads and checks the rows and matches them against the journal, without running
+	// or journaling any: Summary.WouldRun counts those that would run. Client may be nil.
+	DryRun bool
+}
+
+// Progress is the state of a run, as Runner.Progress receives it.
+type Progress struct {
+	Done        int
+	Failed      int // failed rows, malformed ones included
+	Interrupted int
+	Skipped     int           // done in an earlier run
+	Total       int           // Runner.Total: 0 when unknown
+	Rate        float64       // rows run per second since the start (skipped rows not counted)
+	Elapsed     time.Duration // since Run started
+	PausedUntil time.Time     // the end of the rate-limit pause in force; zero when none
+}
+
+// Finished returns the number of rows dealt with: done, failed, interrupted or skipped.
+func (p Progress) Finished() int { return p.Done + p.Failed + p.Interrupted + p.Skipped }
+
+// Summary is what a Run did.
+type Summary struct {
+	Read        int // rows taken from the sequence
+	Done        int
+	Failed      int // malformed rows included
+	Interrupted int
+	Skipped     int // done in an earlier run, by the journal
+	NotStarted  int // read but never started: the run stopped first
+	WouldRun    int // DryRun: the rows that would have run
+	// Kinds counts the failed rows by kind.
+	Kinds map[ErrorKind]int
+	// Failures are the first failed or interrupted entries (Runner.MaxFailures).
+	Failures []Entry
+	Pauses   int           // rate-limit pauses started
+	Paused   time.Duration // time the workers were held by them
+	Elapsed  time.Duration
+}
+
+// Rate returns the rows run per second.
+func (s *Summary) Rate() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Done+s.Failed+s.Interrupted) / s.Elapsed.Seconds()
+}
+
+// OK reports whether every row read is done (now or in an earlier run).
+func (s *Summary) OK() bool { return s.Failed == 0 && s.Interrupted == 0 && s.NotStarted == 0 }
+
+// outcomeWouldRun marks a dry run's row that would have run; it is never journaled.
+const outcomeWouldRun Outcome = "would_run"
+
+// Run runs rows until the sequence ends or ctx is done, and returns the summary (never nil).
+//
+// Once ctx is done it takes no more rows; rows in flight get Grace to finish. A malformed row
+// (Row.Err) is journaled as failed without running. A row rate limited pauses every worker
+// for the advised wait, then runs again. The error is nil when the sequence was run to its
+// end, ctx's error when ctx ended the run, and otherwise what stopped it: the sequence's
+// error, a journal that could not be written, or credentials the token endpoint refused
+// (every row would fail the same way). Rows that failed are in the summary, not the error.
+func (r *Runner) Run(ctx context.Context, rows iter.Seq2[Row, error]) (*Summary, error) {
+	switch {
+	case r.Client == nil && !r.DryRun:
+		return &Summary{}, errors.New("batch: Runner.Client is nil")
+	case rows == nil:
+		return &Summary{}, errors.New("batch: Run: rows is nil")
+	}
+	ru := newRun(ctx, r)
+	ru.wg.Add(1 + ru.cfg.Workers)
+	go ru.produce(rows)
+	for range ru.cfg.Workers {
+		go ru.work()
+	}
+	collected := make(chan struct{})
+	go ru.collect(collected)
+	go ru.watchStop()
+	ru.wg.Wait()
+	close(ru.results)
+	<-collected
+	return ru.finish()
+}
+
+// run is the state of one Run.
+type run struct {
+	cfg     Runner // with defaults
+	gate    *Gate
+	journal *Journal
+	start   time.Time
+
+	intake     context.Context // done: take no more rows
+	stopIntake context.CancelCauseFunc
+	rowCtx     context.Context // rows run under it: cancelled Grace after intake stops
+	cancelRows context.CancelFunc
+	finished   chan struct{} // closed when every row is settled
+
+	rows    chan Row
+	results chan Entry
+	wg      sync.WaitGroup // the producer and the workers
+	keys    keyLocks
+
+	read       int // the producer's, read after wg.Wait
+	pauses     atomic.Int64
+	pausedNano atomic.Int64
+	sum        Summary // the collector's
+}
+
+func newRun(ctx context.Context, r *Runner) *run {
+	cfg := *r
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = DefaultGrace
+	}
+	if cfg.RateLimitPause <= 0 {
+		cfg.RateLimitPause = DefaultPause
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.MaxFailures == 0 {
+		cfg.MaxFailures = DefaultMaxFailures
+	}
+	ru := &run{
+		cfg:      cfg,
+		gate:     cfg.Gate,
+		journal:  cfg.Journal,
+		start:    time.Now(),
+		finished: make(chan struct{}),
+		rows:     make(chan Row, cfg.Workers),
+		results:  make(chan Entry, 2*cfg.Workers),
+		keys:     keyLocks{busy: map[string]chan struct{}{}},
+		sum:      Summary{Kinds: map[ErrorKind]int{}},
+	}
+	if ru.gate == nil {
+		ru.gate = NewGate(nil)
+	}
+	ru.intake, ru.stopIntake = context.WithCancelCause(ctx)
+	ru.rowCtx, ru.cancelRows = context.WithCancel(context.WithoutCancel(ctx))
+	return ru
+}
+
+// watchStop cancels the rows in flight Grace after intake stops, or at once on Interrupt.
+func (ru *run) watchStop() {
+	select {
+	case <-ru.finished:
+		return
+	case <-ru.cfg.Interrupt:
+		ru.stopIntake(errInterrupted)
+		ru.cancelRows()
+		return
+	case <-ru.intake.Done():
+	}
+	if ru.cfg.Grace < 0 {
+		ru.cancelRows()
+		return
+	}
+	t := time.NewTimer(ru.cfg.Grace)
+	defer t.Stop()
+	select {
+	case <-ru.finished:
+	case <-ru.cfg.Interrupt:
+	case <-t.C:
+	}
+	ru.cancelRows()
+}
+
+// produce reads the rows and hands them out: malformed and skipped ones straight to the
+// collector, the others to the workers.
+func (ru *run) produce(rows iter.Seq2[Row, error]) {
+	defer ru.wg.Done()
+	defer close(ru.rows)
+	for row, err := range rows {
+		if ru.intake.Err() != nil {
+			return
+		}
+		if err != nil {
+			ru.stopIntake(err)
+			return
+		}
+		ru.read++
+		if row.Err == nil && row.Key == "" {
+			row.Err = &plume.ValidationError{Field: "Row.Key", Reason: "must not be empty"}
+		}
+		switch {
+		case row.Err != nil:
+			ru.results <- ru.settle(entryOf(row), row.Err, time.Now())
+		case ru.journal != nil && ru.journal.Done(row.Op, row.Key):
+			e := entryOf(row)
+			e.Outcome = OutcomeSkipped
+			ru.results <- e
+		default:
+			select {
+			case ru.rows <- row:
+			case <-ru.intake.Done():
+				return
+			}
+		}
+	}
+}
+
+// work takes rows while intake is open, each once no pause is in force.
+func (ru *run) work() {
+	defer ru.wg.Done()
+	for {
+		var row Row
+		select {
+		case r, ok := <-ru.rows:
+			if !ok {
+				return
+			}
+			row = r
+		case <-ru.intake.Done():
+			return
+		}
+		if ru.gate.hold(ru.intake) != nil {
+			return // intake stopped (during a pause): the row is not started
+		}
+		ru.results <- ru.process(row)
+	}
+}
+
+// process runs one row to its entry.
+func (ru *run) process(row Row) Entry {
+	start := time.Now()
+	if ru.cfg.DryRun {
+		e := entryOf(row)
+		e.Outcome = outcomeWouldRun
+		return e
+	}
+	if err := ru.keys.lock(ru.rowCtx, row.Op, row.Key); err != nil {
+		return ru.settle(entryOf(row), err, start)
+	}
+	defer ru.keys.unlock(row.Op, row.Key)
+	e, err := ru.attempt(row)
+	return ru.settle(e, err, start)
+}
+
+// attempt runs a row, again after a pause each time it is rate limited. Every rate limit
+// pauses the other workers, the last one included.
+func (ru *run) attempt(row Row) (Entry, error) {
+	for n := 1; ; n++ {
+		e, err := ru.cfg.execute(ru.rowCtx, row)
+		e.Attempts = n
+		if !errors.Is(err, plume.ErrRateLimited) {
+			return e, err
+		}
+		ru.pause(err)
+		if n >= ru.cfg.MaxAttempts || ru.intake.Err() != nil {
+			return e, err
+		}
+		if holdErr := ru.gate.hold(ru.rowCtx); holdErr != nil {
+			return e, fmt.Errorf("batch: waiting out a rate-limit pause: %w (after: %w)", holdErr, err)
+		}
+	}
+}
+
+// pause holds every worker for the wait err advises, or RateLimitPause.
+func (ru *run) pause(err error) {
+	wait := ru.cfg.RateLimitPause
+	var rl *plume.RateLimitError
+	if errors.As(err, &rl) && rl.RetryAfter > 0 {
+		wait = rl.RetryAfter
+	}
+	added, started := ru.gate.extend(wait)
+	if started {
+		ru.pauses.Add(1)
+	}
+	ru.pausedNano.Add(int64(added))
+}
+
+// settle sets the outcome, kind and timing of an entry. Credentials refused by the token
+// endpoint stop the run.
+func (ru *run) settle(e Entry, err error, start time.Time) Entry {
+	e.Time = start.UTC()
+	e.DurationMS = time.Since(start).Milliseconds()
+	switch {
+	case err == nil:
+		e.Outcome = OutcomeDone
+		return e
+	case ru.rowCtx.Err() != nil && KindOf(err) == KindCanceled:
+		e.Outcome = OutcomeInterrupted
+	default:
+		e.Outcome = OutcomeFailed
+	}
+	e.Kind, e.Error = KindOf(err), err.Error()
+	var rowErr *RowError
+	if errors.As(err, &rowErr) {
+		e.Column = rowErr.Column
+	}
+	if errors.Is(err, plume.ErrAuth) && !errors.Is(err, plume.ErrServer) {
+		ru.stopIntake(fmt.Errorf("batch: stopped: %w", err))
+	}
+	return e
+}
+
+// collect journals the entries, counts them and reports progress.
+func (ru *run) collect(collected chan<- struct{}) {
+	defer close(collected)
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case e, ok := <-ru.results:
+			if !ok {
+				ru.report()
+				return
+			}
+			ru.record(e)
+			ru.report()
+		case <-tick.C:
+			ru.report()
+		}
+	}
+}
+
+func (ru *run) record(e Entry) {
+	s := &ru.sum
+	switch e.Outcome {
+	case OutcomeSkipped:
+		s.Skipped++
+		return
+	case outcomeWouldRun:
+		s.WouldRun++
+		return
+	case OutcomeDone:
+		s.Done++
+	case OutcomeFailed:
+		s.Failed++
+		s.Kinds[e.Kind]++
+	case OutcomeInterrupted:
+		s.Interrupted++
+	}
+	if e.Outcome != OutcomeDone && len(s.Failures) < ru.cfg.MaxFailures {
+		s.Failures = append(s.Failures, e)
+	}
+	if ru.journal != nil && !ru.cfg.DryRun {
+		if err := ru.journal.Record(e); err != nil {
+			ru.stopIntake(err)
+		}
+	}
+}
+
+func (ru *run) report() {
+	if ru.cfg.Progress == nil {
+		return
+	}
+	s := &ru.sum
+	elapsed := time.Since(ru.start)
+	p := Progress{
+		Done: s.Done, Failed: s.Failed, Interrupted: s.Interrupted, Skipped: s.Skipped,
+		Total: ru.cfg.Total, Elapsed: elapsed, PausedUntil: ru.gate.PausedUntil(),
+	}
+	if secs := elapsed.Seconds(); secs > 0 {
+		p.Rate = float64(s.Done+s.Failed+s.Interrupted) / secs
+	}
+	ru.cfg.Progress(p)
+}
+
+// finish completes the summary, syncs the journal and says why the run stopped.
+func (ru *run) finish() (*Summary, error) {
+	close(ru.finished)
+	ru.cancelRows()
+	s := &ru.sum
+	s.Read = ru.read
+	s.NotStarted = s.Read - (s.Done + s.Failed + s.Interrupted + s.Skipped + s.WouldRun)
+	s.Pauses = int(ru.pauses.Load())
+	s.Paused = time.Duration(ru.pausedNano.Load())
+	s.Elapsed = time.Since(ru.start)
+
+	err := context.Cause(ru.intake) // nil when nothing stopped the run
+	ru.stopIntake(nil)
+	if ru.journal != nil && !ru.cfg.DryRun {
+		if syncErr := ru.journal.Sync(); syncErr != nil && err == nil {
+			err = syncErr
+		}
+	}
+	return s, err
+}
+
+// entryOf is a row's entry before it runs.
+func entryOf(row Row) Entry {
+	return Entry{
+		Key: row.Key, Op: row.Op, Line: row.Line, AccountID: row.AccountID,
+		ServiceID: row.ServiceID, CustomerID: row.CustomerID, LocationID: row.LocationID,
+	}
+}
+
+// keyLocks keeps two rows with one key from running at once (a key twice in the input).
+type keyLocks struct {
+	mu   sync.Mutex
+	busy map[string]chan struct{}
+}
+
+func (k *keyLocks) lock(ctx context.Context, op Operation, key string) error {
+	id := string(op) + "\x00" + key
+	for {
+		k.mu.Lock()
+		wait, held := k.busy[id]
+		if !held {
+			k.busy[id] = make(chan struct{})
+			k.mu.Unlock()
+			return nil
+		}
+		k.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (k *keyLocks) unlock(op Operation, key string) {
+	id := string(op) + "\x00" + key
+	k.mu.Lock()
+	wait := k.busy[id]
+	delete(k.busy, id)
+	k.mu.Unlock()
+	close(wait)
+}
