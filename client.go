@@ -499,6 +499,9 @@ func defaultTransport() http.RoundTripper {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	tr.ResponseHeaderTimeout = 2 * time.Minute
+	// Concurrent callers (batch workers) reuse connections instead of opening one, TLS
+	// handshake included, per request past the default of 2 idle per host.
+	tr.MaxIdleConnsPerHost = 16
 	return tr
 }
 
