@@ -55,6 +55,7 @@ type Error struct {
 	meaning error // per-operation sentinel, may be nil
 }
 
+// Error describes the failure; it never carries a secret.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("plume: ")
@@ -136,6 +137,7 @@ type RateLimitError struct {
 	RequestID  string
 }
 
+// Error describes the failure; it never carries a secret.
 func (e *RateLimitError) Error() string {
 	s := "plume: "
 	if e.Op != "" {
@@ -161,6 +163,7 @@ type AuthError struct {
 	Description string // redacted
 }
 
+// Error describes the failure; it never carries a secret.
 func (e *AuthError) Error() string {
 	s := "plume: token request refused (HTTP " + strconv.Itoa(e.StatusCode) + ")"
 	if e.Code != "" {
@@ -186,6 +189,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error describes the failure; it never carries a secret.
 func (e *ValidationError) Error() string {
 	return "plume: invalid " + e.Field + ": " + e.Reason
 }

@@ -75,6 +75,7 @@ type OnboardError struct {
 	Err  error
 }
 
+// Error describes the failure; it never carries a secret.
 func (e *OnboardError) Error() string { return "plume: onboard: " + e.Step + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.
