@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,8 @@ type Client struct {
 	WifiNetworks *WifiNetworksService
 
 	baseURL   *url.URL // scheme, host and base path (e.g. /api), no trailing slash
+	origin    string   // baseURL's scheme://host, the start of every request URL
+	basePath  string   // baseURL's escaped path, which every request path extends
 	partnerID string
 	userAgent string
 	maxBody   int64
@@ -312,6 +315,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		baseURL:   base,
+		origin:    base.Scheme + "://" + base.Host,
+		basePath:  base.EscapedPath(),
 		userAgent: userAgent(cfg.userAgent),
 		maxBody:   cfg.maxBody,
 		logger:    cfg.logger,
@@ -533,13 +538,12 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 			return nil, fmt.Errorf("plume: %s: encoding request: %w", r.op, err)
 		}
 	}
-	u := *c.baseURL
-	u.Path = c.baseURL.Path + mustUnescape(r.path)
-	u.RawPath = c.baseURL.EscapedPath() + r.path
+	// r.path is escaped already (buildPath), so the URL is a concatenation.
+	path := c.basePath + r.path
+	target := c.origin + path
 	if len(r.query) > 0 {
-		u.RawQuery = r.query.Encode()
+		target += "?" + r.query.Encode()
 	}
-	target := u.String()
 
 	var (
 		raw      *rawResponse
@@ -558,7 +562,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 			return nil, fmt.Errorf("plume: %s: %w", r.op, tokenErr.Err)
 		}
 		if err != nil {
-			return nil, c.transportError(r, u.EscapedPath(), err)
+			return nil, c.transportError(r, path, err)
 		}
 		if raw.StatusCode != http.StatusUnauthorized {
 			break
@@ -567,21 +571,13 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 	}
 	if raw.StatusCode >= 200 && raw.StatusCode < 300 {
 		if out != nil && len(bytes.TrimSpace(raw.Body)) > 0 {
-			if err := json.Unmarshal(raw.Body, out); err != nil {
+			if err := decodeAnswer(raw.Body, out); err != nil {
 				return nil, c.decodeError(r, fmt.Sprintf("decoding response (HTTP %d)", raw.StatusCode), err)
 			}
 		}
 		return &response{StatusCode: raw.StatusCode, Body: raw.Body}, nil
 	}
-	return nil, c.apiError(r, u.EscapedPath(), raw)
-}
-
-func mustUnescape(p string) string {
-	s, err := url.PathUnescape(p)
-	if err != nil {
-		return p
-	}
-	return s
+	return nil, c.apiError(r, path, raw)
 }
 
 type rawResponse struct {
@@ -631,8 +627,10 @@ func (c *Client) sendWith(ctx context.Context, call *retry.Call, target string, 
 		return nil, err
 	}
 	defer drainAndClose(resp.Body)
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
+	var data []byte
+	if buffered, ok := resp.Body.(*bufferedBody); ok {
+		data = buffered.data
+	} else if data, err = readCapped(resp, c.maxBody); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -650,22 +648,61 @@ func (c *Client) sendWith(ctx context.Context, call *retry.Call, target string, 
 // found after the retries are over. It reads at most the cap and one byte, and leaves the
 // size check to sendWith.
 func (c *Client) bufferBody(resp *http.Response) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	data, err := readCapped(resp, c.maxBody)
 	drainAndClose(resp.Body)
 	if err != nil {
 		resp.Body = http.NoBody
 		return fmt.Errorf("reading response (HTTP %d): %w", resp.StatusCode, err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
+	buffered := &bufferedBody{data: data}
+	buffered.Reset(data)
+	resp.Body = buffered
 	return nil
+}
+
+// bufferedBody is a body bufferBody read into memory; sendWith takes its bytes as they are
+// instead of reading them into a second buffer.
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// readCapped reads at most limit+1 bytes of resp's body (one more than allowed, so that the
+// caller can tell a body over the limit), in one allocation when the length is announced.
+func readCapped(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		buf := make([]byte, 0, n+1)
+		for {
+			if len(buf) == cap(buf) {
+				buf = slices.Grow(buf, 512) // longer than announced
+			}
+			m, err := resp.Body.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+m]
+			if int64(len(buf)) > limit {
+				return buf, nil
+			}
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return buf, err
+			}
+		}
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }
 
 // ErrResponseTooLarge is returned when a response body passes the cap (WithMaxResponseBytes).
 var ErrResponseTooLarge = errors.New("plume: response body too large")
 
 // drainAndClose reads what is left of a body (up to a bound, so that the connection can be
-// reused) and closes it.
+// reused) and closes it. A body bufferBody read into memory holds no connection.
 func drainAndClose(body io.ReadCloser) {
+	if _, inMemory := body.(*bufferedBody); inMemory {
+		return
+	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
 	_ = body.Close()
 }

@@ -135,3 +135,65 @@ func BenchmarkNodesClaim(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOverhead measures the SDK/raw ratio in one run: each iteration makes the raw call
+// and the SDK call on the same server, in alternating order, and times each, so that load
+// from other processes on a shared machine weighs on both sides alike. It reports the mean
+// time of each side and their ratio (the goal: at most 1.10).
+func BenchmarkOverhead(b *testing.B) {
+	const customerID, locationID = "6418c49c0a1b2c3d4e5f6071", "6418c49c0a1b2c3d4e5f6072"
+	calls := []struct {
+		name     string
+		body     string
+		raw, sdk func(b *testing.B, hc *http.Client, c *Client, base string)
+	}{
+		{"CustomersGet", benchCustomer,
+			func(b *testing.B, hc *http.Client, _ *Client, base string) {
+				var out rawCustomer
+				rawCall(b, hc, http.MethodGet, base+"/api/Customers/"+customerID, nil, &out)
+			},
+			func(b *testing.B, _ *http.Client, c *Client, _ string) {
+				if _, err := c.Customers.Get(b.Context(), customerID); err != nil {
+					b.Fatal(err)
+				}
+			}},
+		{"NodesClaim", benchClaim,
+			func(b *testing.B, hc *http.Client, _ *Client, base string) {
+				body, _ := json.Marshal(map[string]string{"serialNumber": "GW0001"})
+				var out rawClaim
+				rawCall(b, hc, http.MethodPost, base+"/api/Customers/"+customerID+"/locations/"+locationID+"/nodes", body, &out)
+			},
+			func(b *testing.B, _ *http.Client, c *Client, _ string) {
+				if _, err := c.Nodes.Claim(b.Context(), customerID, locationID, ClaimRequest{SerialNumber: "GW0001"}); err != nil {
+					b.Fatal(err)
+				}
+			}},
+	}
+	for _, call := range calls {
+		b.Run(call.name, func(b *testing.B) {
+			srv := benchServer(b, call.body)
+			hc, c := benchHTTPClient(), benchClient(b, srv)
+			var raw, sdk time.Duration
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				if i%2 == 0 {
+					call.raw(b, hc, c, srv.URL)
+					t1 := time.Now()
+					call.sdk(b, hc, c, srv.URL)
+					raw, sdk = raw+t1.Sub(t0), sdk+time.Since(t1)
+				} else {
+					call.sdk(b, hc, c, srv.URL)
+					t1 := time.Now()
+					call.raw(b, hc, c, srv.URL)
+					sdk, raw = sdk+t1.Sub(t0), raw+time.Since(t1)
+				}
+				i++
+			}
+			b.ReportMetric(float64(raw.Nanoseconds())/float64(i), "raw-ns/call")
+			b.ReportMetric(float64(sdk.Nanoseconds())/float64(i), "sdk-ns/call")
+			b.ReportMetric(float64(sdk)/float64(raw), "sdk/raw")
+		})
+	}
+}

@@ -63,7 +63,7 @@ type customerWire struct {
 	LocationID      string    `json:"locationId"`
 }
 
-func (w *customerWire) customer(data []byte) Customer {
+func (w *customerWire) customer(raw json.RawMessage) Customer {
 	return Customer{
 		ID:              w.ID,
 		AccountID:       w.AccountID,
@@ -77,18 +77,23 @@ func (w *customerWire) customer(data []byte) Customer {
 		SystemUser:      w.SystemUser,
 		AcceptLanguage:  w.AcceptLanguage,
 		CreatedAt:       w.CreatedAt,
-		Raw:             keepRawJSON(data),
+		Raw:             raw,
 	}
 }
 
+func (w *customerWire) registered(raw json.RawMessage) RegisteredCustomer {
+	return RegisteredCustomer{Customer: w.customer(raw), LocationID: w.LocationID}
+}
+
 // UnmarshalJSON decodes the API's Customer object and keeps it whole in Raw.
-func (c *Customer) UnmarshalJSON(data []byte) error {
-	var w customerWire
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+func (c *Customer) UnmarshalJSON(data []byte) error { return c.decodeBody(data) }
+
+func (c *Customer) decodeBody(body []byte) error {
+	v, err := decodeRawObject(body, (*customerWire).customer)
+	if err == nil {
+		*c = v
 	}
-	*c = w.customer(data)
-	return nil
+	return err
 }
 
 // RegisteredCustomer is the answer of Register: the new customer and the id of the location
@@ -99,13 +104,14 @@ type RegisteredCustomer struct {
 }
 
 // UnmarshalJSON decodes the register answer: a Customer object plus locationId.
-func (r *RegisteredCustomer) UnmarshalJSON(data []byte) error {
-	var w customerWire
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+func (r *RegisteredCustomer) UnmarshalJSON(data []byte) error { return r.decodeBody(data) }
+
+func (r *RegisteredCustomer) decodeBody(body []byte) error {
+	v, err := decodeRawObject(body, (*customerWire).registered)
+	if err == nil {
+		*r = v
 	}
-	*r = RegisteredCustomer{Customer: w.customer(data), LocationID: w.LocationID}
-	return nil
+	return err
 }
 
 // RegisterRequest is the body of Register. AccountID is required; PartnerID defaults to the

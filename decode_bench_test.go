@@ -43,10 +43,10 @@ func benchDecode[T any](b *testing.B, fixture string, decode func([]byte) (T, er
 	}
 }
 
-// decodeInto decodes as Client.do does for a typed answer: json.Unmarshal into a *T.
+// decodeInto decodes as Client.do does for a typed answer: decodeAnswer into a *T.
 func decodeInto[T any](data []byte) (*T, error) {
 	var v T
-	err := json.Unmarshal(data, &v)
+	err := decodeAnswer(data, &v)
 	return &v, err
 }
 
@@ -86,6 +86,11 @@ func BenchmarkDecodeNodeList(b *testing.B) {
 // BenchmarkDecodeWifiNetwork decodes the wrapped WiFi network (WifiNetworks.Get).
 func BenchmarkDecodeWifiNetwork(b *testing.B) {
 	benchDecode(b, "wifi_network.json", decodeThroughRaw(decodeWifiNetwork))
+}
+
+// BenchmarkDecodeClaim decodes a claim answer (Nodes.Claim).
+func BenchmarkDecodeClaim(b *testing.B) {
+	benchDecode(b, "claim_ok.json", decodeInto[claimAnswer])
 }
 
 // BenchmarkDecodeCustomer decodes a Customer (Customers.Get).

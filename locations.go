@@ -54,13 +54,8 @@ type locationWire struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// UnmarshalJSON decodes the API's Location object and keeps it whole in Raw.
-func (l *Location) UnmarshalJSON(data []byte) error {
-	var w locationWire
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*l = Location{
+func (w *locationWire) location(raw json.RawMessage) Location {
+	l := Location{
 		ID:           w.ID,
 		Name:         w.Name,
 		CustomerID:   w.CustomerID,
@@ -71,7 +66,7 @@ func (l *Location) UnmarshalJSON(data []byte) error {
 		ServiceLevel: w.ServiceLevel,
 		CreatedAt:    w.CreatedAt,
 		UpdatedAt:    w.UpdatedAt,
-		Raw:          keepRawJSON(data),
+		Raw:          raw,
 	}
 	if w.MonitorMode != nil {
 		l.MonitorMode = w.MonitorMode.Enable
@@ -79,12 +74,18 @@ func (l *Location) UnmarshalJSON(data []byte) error {
 	if w.Authorizations != nil {
 		l.PodsAuthorized = int(w.Authorizations.NumPodsAuthorized)
 	}
-	return nil
+	return l
 }
 
-// keepRawJSON copies data: a decoder may reuse the slice it hands to UnmarshalJSON.
-func keepRawJSON(data []byte) json.RawMessage {
-	return append(json.RawMessage(nil), bytes.TrimSpace(data)...)
+// UnmarshalJSON decodes the API's Location object and keeps it whole in Raw.
+func (l *Location) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
+
+func (l *Location) decodeBody(body []byte) error {
+	v, err := decodeRawObject(body, (*locationWire).location)
+	if err == nil {
+		*l = v
+	}
+	return err
 }
 
 // LocationCreate is the body of Create. Name is required; Profile defaults to ProfileAuto on
@@ -274,25 +275,27 @@ type WANConfiguration struct {
 	Raw        json.RawMessage
 }
 
+// wanWire is the WanConfiguration as the API sends it.
+type wanWire struct {
+	ID         string      `json:"id"`
+	LocationID string      `json:"locationId"`
+	StaticIPv4 *StaticIPv4 `json:"staticIPv4"`
+	UpdatedAt  time.Time   `json:"updatedAt"`
+}
+
+func (w *wanWire) wan(raw json.RawMessage) WANConfiguration {
+	return WANConfiguration{ID: w.ID, LocationID: w.LocationID, StaticIPv4: w.StaticIPv4, UpdatedAt: w.UpdatedAt, Raw: raw}
+}
+
 // UnmarshalJSON decodes the API's WanConfiguration object and keeps it whole in Raw.
-func (w *WANConfiguration) UnmarshalJSON(data []byte) error {
-	var wire struct {
-		ID         string      `json:"id"`
-		LocationID string      `json:"locationId"`
-		StaticIPv4 *StaticIPv4 `json:"staticIPv4"`
-		UpdatedAt  time.Time   `json:"updatedAt"`
+func (w *WANConfiguration) UnmarshalJSON(data []byte) error { return w.decodeBody(data) }
+
+func (w *WANConfiguration) decodeBody(body []byte) error {
+	v, err := decodeRawObject(body, (*wanWire).wan)
+	if err == nil {
+		*w = v
 	}
-	if err := json.Unmarshal(data, &wire); err != nil {
-		return err
-	}
-	*w = WANConfiguration{
-		ID:         wire.ID,
-		LocationID: wire.LocationID,
-		StaticIPv4: wire.StaticIPv4,
-		UpdatedAt:  wire.UpdatedAt,
-		Raw:        keepRawJSON(data),
-	}
-	return nil
+	return err
 }
 
 // Per-operation meanings of the Locations endpoints.
@@ -324,6 +327,9 @@ func (s *LocationsService) List(ctx context.Context, customerID string) ([]Locat
 // decodeLocationList reads an array of locations or, as both sources draw it, a single one.
 // A single object without an id (an empty {}) is no location.
 func decodeLocationList(body json.RawMessage) ([]Location, error) {
+	if body = bytes.TrimSpace(body); len(body) > 0 && body[0] == '[' {
+		return decodeRawList(body, (*locationWire).location)
+	}
 	return decodeOneOrMany(body, func(l *Location) bool { return l.ID != "" })
 }
 

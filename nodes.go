@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/plumecloud/plume-go/internal/jsonraw"
 )
 
 // NodesService is the Nodes part of the API: claiming, listing, renaming and unclaiming the
@@ -34,21 +36,19 @@ type ClaimedNode struct {
 	Raw                json.RawMessage
 }
 
-// UnmarshalJSON decodes a claim record and keeps it whole in Raw.
-func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
-	var w struct {
-		ID                 string `json:"id"`
-		SerialNumber       string `json:"serialNumber"`
-		CustomerID         string `json:"customerId"`
-		LocationID         string `json:"locationId"`
-		PackID             string `json:"packId"`
-		Nickname           string `json:"nickname"`
-		ResidentialGateway bool   `json:"residentialGateway"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*n = ClaimedNode{
+// claimedNodeWire is a claim record as the API sends it.
+type claimedNodeWire struct {
+	ID                 string `json:"id"`
+	SerialNumber       string `json:"serialNumber"`
+	CustomerID         string `json:"customerId"`
+	LocationID         string `json:"locationId"`
+	PackID             string `json:"packId"`
+	Nickname           string `json:"nickname"`
+	ResidentialGateway bool   `json:"residentialGateway"`
+}
+
+func (w *claimedNodeWire) node(raw json.RawMessage) ClaimedNode {
+	return ClaimedNode{
 		ID:                 w.ID,
 		SerialNumber:       w.SerialNumber,
 		CustomerID:         w.CustomerID,
@@ -56,8 +56,41 @@ func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
 		PackID:             w.PackID,
 		Nickname:           w.Nickname,
 		ResidentialGateway: w.ResidentialGateway,
-		Raw:                keepRawJSON(data),
+		Raw:                raw,
 	}
+}
+
+// UnmarshalJSON decodes a claim record and keeps it whole in Raw.
+func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
+	v, err := decodeRawObject(data, (*claimedNodeWire).node)
+	if err == nil {
+		*n = v
+	}
+	return err
+}
+
+// claimAnswer is the answer of Claim: {"claimed":[…]}.
+type claimAnswer struct {
+	Claimed []ClaimedNode
+}
+
+func (a *claimAnswer) decodeBody(body []byte) error {
+	var w struct {
+		Claimed []claimedNodeWire `json:"claimed"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil {
+		return err
+	}
+	if w.Claimed == nil { // absent or null
+		a.Claimed = nil
+		return nil
+	}
+	arr, _ := jsonraw.Member(body, "claimed")
+	claimed, err := withRaws(w.Claimed, jsonraw.Elements(arr), (*claimedNodeWire).node)
+	if err != nil {
+		return err
+	}
+	a.Claimed = claimed
 	return nil
 }
 
@@ -82,21 +115,19 @@ type Node struct {
 	Raw             json.RawMessage
 }
 
-// UnmarshalJSON decodes a node object and keeps it whole in Raw.
-func (n *Node) UnmarshalJSON(data []byte) error {
-	var w struct {
-		ID              string `json:"id"`
-		SerialNumber    string `json:"serialNumber"`
-		Nickname        string `json:"nickname"`
-		DefaultName     string `json:"defaultName"`
-		Model           string `json:"model"`
-		ConnectionState string `json:"connectionState"`
-		FirmwareVersion string `json:"firmwareVersion"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*n = Node{
+// nodeWire is a node as the API sends it.
+type nodeWire struct {
+	ID              string `json:"id"`
+	SerialNumber    string `json:"serialNumber"`
+	Nickname        string `json:"nickname"`
+	DefaultName     string `json:"defaultName"`
+	Model           string `json:"model"`
+	ConnectionState string `json:"connectionState"`
+	FirmwareVersion string `json:"firmwareVersion"`
+}
+
+func (w *nodeWire) node(raw json.RawMessage) Node {
+	return Node{
 		ID:              w.ID,
 		SerialNumber:    w.SerialNumber,
 		Nickname:        w.Nickname,
@@ -104,9 +135,19 @@ func (n *Node) UnmarshalJSON(data []byte) error {
 		Model:           w.Model,
 		ConnectionState: w.ConnectionState,
 		FirmwareVersion: w.FirmwareVersion,
-		Raw:             keepRawJSON(data),
+		Raw:             raw,
 	}
-	return nil
+}
+
+// UnmarshalJSON decodes a node object and keeps it whole in Raw.
+func (n *Node) UnmarshalJSON(data []byte) error { return n.decodeBody(data) }
+
+func (n *Node) decodeBody(body []byte) error {
+	v, err := decodeRawObject(body, (*nodeWire).node)
+	if err == nil {
+		*n = v
+	}
+	return err
 }
 
 // UnclaimOptions are the options of Unclaim and UnclaimAll, sent as query parameters.
@@ -187,21 +228,12 @@ func decodeNodeList(body json.RawMessage) ([]Node, error) {
 		case len(body) == 0 || bytes.Equal(body, []byte("null")):
 			return []Node{}, nil
 		case body[0] == '[':
-			nodes := []Node{}
-			if err := json.Unmarshal(body, &nodes); err != nil {
-				return nil, err
-			}
-			return nodes, nil
+			return decodeRawList(body, (*nodeWire).node)
 		case body[0] != '{':
 			return nil, errNodeListShape
 		}
-		var wrapper struct {
-			Nodes json.RawMessage `json:"nodes"`
-		}
-		if err := json.Unmarshal(body, &wrapper); err != nil {
-			return nil, err
-		}
-		body = wrapper.Nodes
+		// body is valid JSON (the pipeline decoded it into a json.RawMessage).
+		body, _ = jsonraw.Member(body, "nodes")
 	}
 	return nil, errNodeListShape
 }
@@ -235,9 +267,7 @@ func (s *NodesService) Claim(ctx context.Context, customerID, locationID string,
 	if strings.TrimSpace(req.SerialNumber) == "" {
 		return nil, invalid("SerialNumber", "is required")
 	}
-	var out struct {
-		Claimed []ClaimedNode `json:"claimed"`
-	}
+	var out claimAnswer
 	resp, err := s.client.do(ctx, &request{
 		op:       "Nodes.Claim",
 		method:   http.MethodPost,

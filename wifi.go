@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plumecloud/plume-go/internal/jsonraw"
 	"github.com/plumecloud/plume-go/internal/redact"
 )
 
@@ -37,34 +39,40 @@ type WifiNetwork struct {
 	Raw           json.RawMessage
 }
 
+// wifiWire is the wifiNetwork object as the API sends it.
+type wifiWire struct {
+	ID            string    `json:"id"`
+	LocationID    string    `json:"locationId"`
+	SSID          string    `json:"ssid"`
+	EncryptionKey string    `json:"encryptionKey"`
+	WPAMode       WPAMode   `json:"wpaMode"`
+	Enabled       bool      `json:"enabled"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+func (w *wifiWire) network(raw json.RawMessage) WifiNetwork {
+	return WifiNetwork{
+		ID:            w.ID,
+		LocationID:    w.LocationID,
+		SSID:          w.SSID,
+		EncryptionKey: w.EncryptionKey,
+		WPAMode:       w.WPAMode,
+		Enabled:       w.Enabled,
+		CreatedAt:     w.CreatedAt,
+		UpdatedAt:     w.UpdatedAt,
+		Raw:           raw,
+	}
+}
+
 // UnmarshalJSON decodes the API's wifiNetwork object (bare, not the {"wifiNetwork":…}
 // wrapper) and keeps it whole in Raw.
 func (w *WifiNetwork) UnmarshalJSON(data []byte) error {
-	var wire struct {
-		ID            string    `json:"id"`
-		LocationID    string    `json:"locationId"`
-		SSID          string    `json:"ssid"`
-		EncryptionKey string    `json:"encryptionKey"`
-		WPAMode       WPAMode   `json:"wpaMode"`
-		Enabled       bool      `json:"enabled"`
-		CreatedAt     time.Time `json:"createdAt"`
-		UpdatedAt     time.Time `json:"updatedAt"`
+	v, err := decodeRawObject(data, (*wifiWire).network)
+	if err == nil {
+		*w = v
 	}
-	if err := json.Unmarshal(data, &wire); err != nil {
-		return err
-	}
-	*w = WifiNetwork{
-		ID:            wire.ID,
-		LocationID:    wire.LocationID,
-		SSID:          wire.SSID,
-		EncryptionKey: wire.EncryptionKey,
-		WPAMode:       wire.WPAMode,
-		Enabled:       wire.Enabled,
-		CreatedAt:     wire.CreatedAt,
-		UpdatedAt:     wire.UpdatedAt,
-		Raw:           keepRawJSON(data),
-	}
-	return nil
+	return err
 }
 
 // String returns the network with its key masked; Raw is left out.
@@ -306,24 +314,24 @@ func wifiPath(customerID, locationID string) string {
 	return buildPath("Customers", customerID, "locations", locationID, "wifiNetwork")
 }
 
+// errWifiShape is an answer that is neither a wifiNetwork object nor {"wifiNetwork":{…}}.
+var errWifiShape = errors.New("not a wifiNetwork object")
+
 // decodeWifiNetwork reads {"wifiNetwork":{…}} (GET, POST, PUT) or a bare network (PATCH); the
 // API documents both and either may come from any of them. An empty body is an empty network.
 func decodeWifiNetwork(body json.RawMessage) (*WifiNetwork, error) {
-	var network WifiNetwork
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		return &network, nil
+		return &WifiNetwork{}, nil
 	}
-	var wrapper struct {
-		WifiNetwork json.RawMessage `json:"wifiNetwork"`
-	}
-	if err := json.Unmarshal(body, &wrapper); err != nil {
-		return nil, err
-	}
-	if inner := bytes.TrimSpace(wrapper.WifiNetwork); len(inner) > 0 && inner[0] == '{' {
+	// body is valid JSON (the pipeline decoded it into a json.RawMessage).
+	if inner, ok := jsonraw.Member(body, "wifiNetwork"); ok && len(inner) > 0 && inner[0] == '{' {
 		body = inner
+	} else if body[0] != '{' {
+		return nil, errWifiShape
 	}
-	if err := json.Unmarshal(body, &network); err != nil {
+	network, err := decodeRawObject(body, (*wifiWire).network)
+	if err != nil {
 		return nil, err
 	}
 	return &network, nil

@@ -1,0 +1,85 @@
+package plume
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+
+	"github.com/plumecloud/plume-go/internal/jsonraw"
+)
+
+// Decoding answers in as few scans as encoding/json allows.
+//
+// Every API object type keeps the object whole in Raw beside its typed fields. Decoded with
+// json.Unmarshal through an UnmarshalJSON method, each object is scanned four times:
+// json.Unmarshal validates the text, skips the object to find where it ends, and the method
+// validates and decodes it again. The pipeline instead hands a whole body to the answer
+// type's decodeBody, which decodes plain wire structs in one json.Unmarshal (one validation,
+// one decode) and cuts the Raw copies out of the body with internal/jsonraw. The
+// UnmarshalJSON methods stay for callers who decode these types themselves.
+
+// bodyDecoder is an answer type that decodes a whole response body itself, validating all of
+// it (the pipeline does not call json.Unmarshal first).
+type bodyDecoder interface {
+	decodeBody(body []byte) error
+}
+
+// decodeAnswer decodes a 2xx body into out.
+func decodeAnswer(body []byte, out any) error {
+	if d, ok := out.(bodyDecoder); ok {
+		return d.decodeBody(body)
+	}
+	return json.Unmarshal(body, out)
+}
+
+// errRawSplit would mean that internal/jsonraw and encoding/json disagree on a text
+// encoding/json accepted; the fuzz tests check that they never do.
+var errRawSplit = errors.New("plume: internal error: raw JSON elements do not match the decoded list")
+
+// decodeRawList decodes the JSON array arr into wire structs in one json.Unmarshal and builds
+// each T from its wire struct and its Raw bytes.
+func decodeRawList[W, T any](arr []byte, build func(*W, json.RawMessage) T) ([]T, error) {
+	var wires []W
+	if err := json.Unmarshal(arr, &wires); err != nil {
+		return nil, err
+	}
+	return withRaws(wires, jsonraw.Elements(arr), build)
+}
+
+// withRaws builds each T from its wire struct and its element of raws, copied into one
+// allocation shared by all elements (each capped, so that appending to one Raw never writes
+// into the next).
+func withRaws[W, T any](wires []W, raws [][]byte, build func(*W, json.RawMessage) T) ([]T, error) {
+	if len(raws) != len(wires) {
+		return nil, errRawSplit
+	}
+	size := 0
+	for _, r := range raws {
+		size += len(r)
+	}
+	buf := make([]byte, 0, size)
+	out := make([]T, len(wires))
+	for i := range wires {
+		start := len(buf)
+		buf = append(buf, raws[i]...)
+		out[i] = build(&wires[i], json.RawMessage(buf[start:len(buf):len(buf)]))
+	}
+	return out, nil
+}
+
+// decodeRawObject decodes the JSON object data into a wire struct and builds a T from it and
+// a copy of data for Raw.
+func decodeRawObject[W, T any](data []byte, build func(*W, json.RawMessage) T) (T, error) {
+	var w W
+	if err := json.Unmarshal(data, &w); err != nil {
+		var zero T
+		return zero, err
+	}
+	return build(&w, keepRawJSON(data)), nil
+}
+
+// keepRawJSON copies data without its surrounding white space: a decoder may reuse the slice
+// it hands to UnmarshalJSON.
+func keepRawJSON(data []byte) json.RawMessage {
+	return append(json.RawMessage(nil), bytes.TrimSpace(data)...)
+}
