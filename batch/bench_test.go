@@ -176,8 +176,7 @@ func benchmarkOnboard(b *testing.B, n int) {
 func BenchmarkOnboard10k(b *testing.B) { benchmarkOnboard(b, 10_000) }
 
 // BenchmarkOnboard100k onboards 100,000 rows, to compare its peak heap with 10k's. It takes
-// minutes (the fake looks its customers and nodes up by scanning them all), so it runs only
-// when -bench names it.
+// about a minute, so it runs only when -bench names it.
 func BenchmarkOnboard100k(b *testing.B) {
 	onlyWhenNamed(b, "Onboard100k")
 	benchmarkOnboard(b, 100_000)

@@ -67,14 +67,33 @@ type Cloud struct {
 	idPrefix string
 	defCred  Credential
 
-	mu           sync.Mutex
-	seq          uint64
-	partners     map[string]*partner
-	creds        map[string]*Credential // by client id
-	tokens       map[string]*token      // by access token
-	customers    map[string]*customer
-	locations    map[string]*location
-	nodes        map[string]*node // by serial
+	mu        sync.Mutex
+	seq       uint64
+	partners  map[string]*partner
+	creds     map[string]*Credential // by client id
+	tokens    map[string]*token      // by access token
+	customers map[string]*customer
+	locations map[string]*location
+	nodes     map[string]*node // by serial
+
+	// Indexes, so that no request scans every row (see index.go). Nothing writes an indexed
+	// field (a customer's accountId, name, email; a location's serviceId, archived flag; a
+	// node's location) but the index.go functions named below, which keep the indexes current.
+	//
+	// Customers, kept by indexCustomer (addCustomer), unindexCustomer (deleteCustomer) and
+	// setCustomerKeys (applyChange):
+	customersOf map[string][]*customer // partnerId → its customers, by createdAt then id
+	byAccountID multiIndex[*customer]  // partnerKey(partnerId, accountId) → customers
+	byName      multiIndex[*customer]  // partnerKey(partnerId, name) → customers
+	byEmail     multiIndex[*customer]  // foldKey(email) → customers (one at most: emails are unique regardless of case)
+	// Non-archived locations, kept by indexLocation (newLocation), setServiceID (createLocation,
+	// patchLocation) and markArchived (archive):
+	activeLocs  multiIndex[*location] // customerId → its locations
+	byServiceID multiIndex[*location] // serviceId → the locations having it ("" is not indexed)
+	// Claimed nodes, kept by claim (claimNode) and release (unclaim):
+	claimedNodes multiIndex[*node] // locationId → the nodes claimed there
+	licenses     map[string]int    // partnerId → how many of its nodes are claimed (absent: none)
+
 	waf          waf
 	faults       []*pendingFault
 	routeCounts  map[string]int
@@ -84,15 +103,25 @@ type Cloud struct {
 // New returns a Cloud knowing one partner and one credential for it (see DefaultCredential).
 func New(cfg Config) *Cloud {
 	c := &Cloud{
-		now:         cfg.Now,
-		ttl:         cfg.TokenTTL,
-		idPrefix:    randomHex(5),
-		partners:    map[string]*partner{},
-		creds:       map[string]*Credential{},
-		tokens:      map[string]*token{},
-		customers:   map[string]*customer{},
-		locations:   map[string]*location{},
-		nodes:       map[string]*node{},
+		now:       cfg.Now,
+		ttl:       cfg.TokenTTL,
+		idPrefix:  randomHex(5),
+		partners:  map[string]*partner{},
+		creds:     map[string]*Credential{},
+		tokens:    map[string]*token{},
+		customers: map[string]*customer{},
+		locations: map[string]*location{},
+		nodes:     map[string]*node{},
+
+		customersOf:  map[string][]*customer{},
+		byAccountID:  multiIndex[*customer]{},
+		byName:       multiIndex[*customer]{},
+		byEmail:      multiIndex[*customer]{},
+		activeLocs:   multiIndex[*location]{},
+		byServiceID:  multiIndex[*location]{},
+		claimedNodes: multiIndex[*node]{},
+		licenses:     map[string]int{},
+
 		routeCounts: map[string]int{},
 		waf:         waf{quota: cfg.WAFQuota, window: cfg.WAFWindow},
 	}

@@ -85,12 +85,13 @@ func (c *Cloud) addCustomer(cu *customer, locationName, profile string) *locatio
 	now := c.now()
 	cu.id, cu.createdAt, cu.updatedAt = c.newID(), now, now
 	c.customers[cu.id] = cu
+	c.indexCustomer(cu)
 	return c.newLocation(cu.id, locationName, profile)
 }
 
 func (c *Cloud) accountIDTaken(partnerID, accountID, exceptID string) bool {
-	for _, cu := range c.customers {
-		if cu.partnerID == partnerID && cu.accountID == accountID && cu.id != exceptID {
+	for id := range c.byAccountID[partnerKey(partnerID, accountID)] {
+		if id != exceptID {
 			return true
 		}
 	}
@@ -99,8 +100,8 @@ func (c *Cloud) accountIDTaken(partnerID, accountID, exceptID string) bool {
 
 // emailTaken checks the whole cloud: emails are unique across partners.
 func (c *Cloud) emailTaken(email, exceptID string) bool {
-	for _, cu := range c.customers {
-		if strings.EqualFold(cu.email, email) && cu.id != exceptID {
+	for id := range c.byEmail[foldKey(email)] {
+		if id != exceptID {
 			return true
 		}
 	}
@@ -109,8 +110,8 @@ func (c *Cloud) emailTaken(email, exceptID string) bool {
 
 // customerByEmail finds a customer of the partner by email.
 func (c *Cloud) customerByEmail(partnerID, email string) *customer {
-	for _, cu := range c.customers {
-		if cu.partnerID == partnerID && strings.EqualFold(cu.email, email) {
+	for _, cu := range c.byEmail[foldKey(email)] {
+		if cu.partnerID == partnerID {
 			return cu
 		}
 	}
@@ -154,8 +155,12 @@ func (c *Cloud) listCustomers(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
+	customers, indexed := c.filterCandidates(rq.token.partnerID, flt.where)
+	if !indexed {
+		customers = c.sortedCustomers(rq.token.partnerID)
+	}
 	var rows []obj
-	for _, cu := range c.sortedCustomers(rq.token.partnerID) {
+	for _, cu := range customers {
 		rows = append(rows, c.customerJSON(cu))
 	}
 	rows, bad = flt.apply(rows)
@@ -256,12 +261,10 @@ func (c *Cloud) checkChange(cu *customer, ch *customerChange) *reply {
 }
 
 func (c *Cloud) applyChange(cu *customer, ch *customerChange) {
-	setStr(&cu.accountID, ch.accountID)
-	setStr(&cu.name, ch.name)
 	if ch.email != nil && !strings.EqualFold(*ch.email, cu.email) {
 		cu.emailVerified = false // a new address is not verified
 	}
-	setStr(&cu.email, ch.email)
+	c.setCustomerKeys(cu, ch.accountID, ch.name, ch.email)
 	setStr(&cu.acceptLanguage, ch.lang)
 	setStr(&cu.preferredLanguage, ch.preferredLang)
 	setStr(&cu.contact, ch.contact)
@@ -310,6 +313,7 @@ func (c *Cloud) deleteCustomer(rq *request) *reply {
 	for _, l := range c.activeLocations(cu.id) {
 		c.archive(l)
 	}
+	c.unindexCustomer(cu)
 	delete(c.customers, cu.id)
 	return jsonReply(http.StatusOK, obj{"count": 1})
 }

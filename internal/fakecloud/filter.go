@@ -252,6 +252,38 @@ func matchWhere(row obj, where map[string]any) (bool, error) {
 	return true, nil
 }
 
+// checkWhere returns the error matchWhere could meet on some row. Those errors depend on the
+// filter alone (the row only decides which clauses are reached), so matchWhere never fails
+// for a where that passes, whatever the rows.
+func checkWhere(where map[string]any) error {
+	for key, cond := range where {
+		switch key {
+		case "and", "or":
+			list, ok := cond.([]any)
+			if !ok {
+				return fmt.Errorf("%s takes an array of conditions", key)
+			}
+			for _, item := range list {
+				sub, ok := item.(map[string]any)
+				if !ok {
+					return fmt.Errorf("conditions must be objects")
+				}
+				if err := checkWhere(sub); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		ops, _ := cond.(map[string]any)
+		for op, arg := range ops {
+			if _, err := matchOp(nil, false, op, arg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func matchClause(row obj, key string, cond any) (bool, error) {
 	switch key {
 	case "and", "or":

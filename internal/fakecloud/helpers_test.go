@@ -60,6 +60,7 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	cloud := New(cfg)
 	srv := httptest.NewServer(cloud)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { checkIndexes(t, cloud) }) // whatever the test did, no index is stale
 	h := &harness{t: t, cloud: cloud, srv: srv, clock: clock}
 	h.token = h.fetchToken(cloud.DefaultCredential())
 	return h

@@ -67,7 +67,7 @@ func (c *Cloud) createLocation(rq *request) *reply {
 		return bad
 	}
 	l := c.newLocation(cu.id, name, deref(profile, "auto"))
-	l.serviceID = deref(serviceID, "")
+	c.setServiceID(l, deref(serviceID, ""))
 	return jsonReply(http.StatusOK, c.locationJSON(l))
 }
 
@@ -142,7 +142,9 @@ func (c *Cloud) patchLocation(rq *request) *reply {
 	}
 	setStr(&l.name, name)
 	setStr(&l.profile, profile)
-	setStr(&l.serviceID, serviceID)
+	if serviceID != nil {
+		c.setServiceID(l, *serviceID)
+	}
 	l.updatedAt = c.now()
 	return jsonReply(http.StatusOK, c.locationJSON(l))
 }

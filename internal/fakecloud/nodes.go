@@ -87,9 +87,7 @@ func (c *Cloud) claimNode(rq *request) *reply {
 	case !n.gateway && c.leafPods(l.id) >= l.podQuota:
 		return errorf(http.StatusUnprocessableEntity, "the claim would exceed numPodsAuthorized (%d)", l.podQuota)
 	}
-	now := c.now()
-	n.customerID, n.locationID, n.accountID = cu.id, l.id, cu.accountID
-	n.claimedAt, n.updatedAt = now, now
+	c.claim(n, cu, l, c.now())
 	if n.packID == "" {
 		n.packID = randomHex(12)
 	}
@@ -102,7 +100,7 @@ func (c *Cloud) claimNode(rq *request) *reply {
 // leafPods counts the claimed nodes numPodsAuthorized limits: those that are not gateways.
 func (c *Cloud) leafPods(locationID string) int {
 	count := 0
-	for _, n := range c.claimedAt(locationID) {
+	for _, n := range c.claimedNodes[locationID] {
 		if !n.gateway {
 			count++
 		}
@@ -130,7 +128,7 @@ func (c *Cloud) unclaimNode(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
-	if len(c.claimedAt(l.id)) == 0 {
+	if len(c.claimedNodes[l.id]) == 0 {
 		return errorf(http.StatusNotFound, "location %q has no claimed nodes", l.id)
 	}
 	n := c.nodes[rq.params[2]]

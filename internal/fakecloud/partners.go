@@ -1,7 +1,9 @@
 package fakecloud
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -71,8 +73,14 @@ func (c *Cloud) search(rq *request, keyword string) *reply {
 		return bad
 	}
 	m := matcher{exact: exact, prefix: prefix}
+	var customers []*customer
+	if exact {
+		customers = c.customersMatching(rq.token.partnerID, field, []string{keyword})
+	} else {
+		customers = c.sortedCustomers(rq.token.partnerID) // prefix and substring matches scan
+	}
 	out := []obj{}
-	for _, cu := range c.sortedCustomers(rq.token.partnerID) {
+	for _, cu := range customers {
 		if !c.customerMatches(cu, field, keyword, m) {
 			continue
 		}
@@ -153,23 +161,44 @@ func (c *Cloud) nodeLookup(rq *request, serial string) *reply {
 func (c *Cloud) lookupLocation(rq *request) *reply {
 	keyword := rq.params[0]
 	var foreign bool
-	for _, cu := range c.sortedCustomers("") {
-		for _, l := range c.activeLocations(cu.id) {
-			if l.id != keyword && (l.serviceID == "" || l.serviceID != keyword) {
-				continue
-			}
-			if cu.partnerID != rq.token.partnerID {
-				foreign = true
-				continue
-			}
-			return jsonReply(http.StatusOK, obj{
-				"id": l.id, "name": l.name, "serviceId": l.serviceID,
-				"customer": obj{"id": cu.id, "name": cu.name, "accountId": cu.accountID},
-			})
+	for _, l := range c.locationsByKeyword(keyword) {
+		cu := c.customers[l.customerID]
+		if cu.partnerID != rq.token.partnerID {
+			foreign = true
+			continue
 		}
+		return jsonReply(http.StatusOK, obj{
+			"id": l.id, "name": l.name, "serviceId": l.serviceID,
+			"customer": obj{"id": cu.id, "name": cu.name, "accountId": cu.accountID},
+		})
 	}
 	if foreign {
 		return errorf(http.StatusForbidden, "no rights to location %q", keyword)
 	}
 	return errorf(http.StatusNotFound, "location %q not found", keyword)
+}
+
+// locationsByKeyword returns the active locations whose id or serviceId is keyword, ordered
+// as a walk of the customers by createdAt then id, and of each one's locations likewise.
+func (c *Cloud) locationsByKeyword(keyword string) []*location {
+	found := maps.Clone(c.byServiceID[keyword])
+	if l := c.locations[keyword]; l != nil && !l.archived {
+		if found == nil {
+			found = set[*location]{}
+		}
+		found[l.id] = l
+	}
+	var out []*location
+	for _, l := range found {
+		if c.customers[l.customerID] != nil { // an active location's customer always exists
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b *location) int {
+		if d := compareCustomers(c.customers[a.customerID], c.customers[b.customerID]); d != 0 {
+			return d
+		}
+		return compareLocations(a, b)
+	})
+	return out
 }

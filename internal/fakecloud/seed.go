@@ -267,13 +267,7 @@ func nodeSnapshot(n *node) Node {
 func (c *Cloud) Licenses(partnerID string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	count := 0
-	for _, n := range c.nodes {
-		if n.partnerID == partnerID && n.claimed() {
-			count++
-		}
-	}
-	return count
+	return c.licenses[partnerID]
 }
 
 // RequestCount returns how many requests a route received, faulted and refused ones

@@ -1,6 +1,7 @@
 package fakecloud
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -192,37 +193,23 @@ func setIf(o obj, key, v string) {
 
 // activeLocations returns a customer's non-archived locations in creation order.
 func (c *Cloud) activeLocations(customerID string) []*location {
-	var out []*location
-	for _, l := range c.locations {
-		if l.customerID == customerID && !l.archived {
-			out = append(out, l)
-		}
-	}
-	slices.SortFunc(out, func(a, b *location) int { return byCreation(a.createdAt, b.createdAt, a.id, b.id) })
-	return out
+	return sortedValues(c.activeLocs[customerID], compareLocations)
 }
 
 // claimedAt returns the nodes claimed at a location in claim order.
 func (c *Cloud) claimedAt(locationID string) []*node {
-	var out []*node
-	for _, n := range c.nodes {
-		if n.locationID == locationID {
-			out = append(out, n)
-		}
-	}
-	slices.SortFunc(out, func(a, b *node) int { return byCreation(a.claimedAt, b.claimedAt, a.serial, b.serial) })
-	return out
+	return sortedValues(c.claimedNodes[locationID], func(a, b *node) int {
+		return byCreation(a.claimedAt, b.claimedAt, a.serial, b.serial)
+	})
 }
 
 // sortedCustomers returns a partner's customers by createdAt, then id ("" means every partner).
 func (c *Cloud) sortedCustomers(partnerID string) []*customer {
-	var out []*customer
-	for _, cu := range c.customers {
-		if partnerID == "" || cu.partnerID == partnerID {
-			out = append(out, cu)
-		}
+	if partnerID != "" {
+		return slices.Clone(c.customersOf[partnerID])
 	}
-	slices.SortFunc(out, func(a, b *customer) int { return byCreation(a.createdAt, b.createdAt, a.id, b.id) })
+	out := slices.Collect(maps.Values(c.customers))
+	slices.SortFunc(out, compareCustomers)
 	return out
 }
 
@@ -245,11 +232,13 @@ func (c *Cloud) newLocation(customerID, name, profile string) *location {
 	}
 	l.wan = wanConfig{id: c.newID(), updatedAt: now}
 	c.locations[l.id] = l
+	c.indexLocation(l)
 	return l
 }
 
 // unclaim releases a node from its location (one license less).
 func (c *Cloud) unclaim(n *node, preservePackID, removeAccountID bool) {
+	c.release(n)
 	n.customerID, n.locationID = "", ""
 	n.claimedAt = time.Time{}
 	n.updatedAt = c.now()
@@ -266,6 +255,5 @@ func (c *Cloud) archive(l *location) {
 	for _, n := range c.claimedAt(l.id) {
 		c.unclaim(n, false, false)
 	}
-	l.archived = true
-	l.updatedAt = c.now()
+	c.markArchived(l, c.now())
 }
