@@ -55,6 +55,11 @@ func checkKey(key string) error {
 // buildPath joins path segments, escaping each so that "/" or "?" in an id stays inside it.
 func buildPath(segments ...string) string {
 	var b strings.Builder
+	size := 0
+	for _, s := range segments {
+		size += 1 + len(s) // grows further only when a segment needs escaping
+	}
+	b.Grow(size)
 	for _, s := range segments {
 		b.WriteByte('/')
 		b.WriteString(url.PathEscape(s))

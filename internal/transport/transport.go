@@ -56,6 +56,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.Header.Set("Authorization", "Bearer "+token)
 		req = &r2
 	}
+	if t.Logger == nil || !t.Logger.Enabled(ctx, slog.LevelDebug) {
+		return t.Base.RoundTrip(req)
+	}
 	start := time.Now()
 	resp, err := t.Base.RoundTrip(req)
 	t.log(ctx, req, resp, err, attempt, time.Since(start))
@@ -88,10 +91,9 @@ func wouldPassDeadline(err error) bool {
 		strings.Contains(err.Error(), "would exceed context deadline")
 }
 
+// log leaves the debug record of one attempt; RoundTrip calls it only when the logger takes
+// debug records.
 func (t *Transport) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, d time.Duration) {
-	if t.Logger == nil || !t.Logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.EscapedPath()),
