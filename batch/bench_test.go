@@ -172,6 +172,9 @@ func benchmarkOnboard(b *testing.B, n int) {
 	b.ReportMetric(0, "ns/op")
 }
 
+// BenchmarkOnboard1k onboards 1,000 rows with the limiter off.
+func BenchmarkOnboard1k(b *testing.B) { benchmarkOnboard(b, 1_000) }
+
 // BenchmarkOnboard10k onboards 10,000 rows with the limiter off.
 func BenchmarkOnboard10k(b *testing.B) { benchmarkOnboard(b, 10_000) }
 
