@@ -19,7 +19,9 @@ lint:
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
 	@set -e; for m in $(MODULES); do (cd $$m && staticcheck ./...); done
 
-# bench: the SDK's benchmarks, with allocations, repeated for benchstat.
+# bench: the SDK's benchmarks, with allocations, repeated for benchstat (BENCHMARKS.md says
+# what each measures). The ones that take minutes (LimiterAccuracy, batch's Onboard100k and
+# LimiterAccuracy60s) skip themselves unless -bench names them.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
 
