@@ -89,11 +89,7 @@ func (w *customerWire) registered(raw json.RawMessage) RegisteredCustomer {
 func (c *Customer) UnmarshalJSON(data []byte) error { return c.decodeBody(data) }
 
 func (c *Customer) decodeBody(body []byte) error {
-	v, err := decodeRawObject(body, (*customerWire).customer)
-	if err == nil {
-		*c = v
-	}
-	return err
+	return decodeRawInto(c, body, (*customerWire).customer)
 }
 
 // RegisteredCustomer is the answer of Register: the new customer and the id of the location
@@ -107,11 +103,7 @@ type RegisteredCustomer struct {
 func (r *RegisteredCustomer) UnmarshalJSON(data []byte) error { return r.decodeBody(data) }
 
 func (r *RegisteredCustomer) decodeBody(body []byte) error {
-	v, err := decodeRawObject(body, (*customerWire).registered)
-	if err == nil {
-		*r = v
-	}
-	return err
+	return decodeRawInto(r, body, (*customerWire).registered)
 }
 
 // RegisterRequest is the body of Register. AccountID is required; PartnerID defaults to the

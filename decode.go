@@ -67,15 +67,15 @@ func withRaws[W, T any](wires []W, raws [][]byte, build func(*W, json.RawMessage
 	return out, nil
 }
 
-// decodeRawObject decodes the JSON object data into a wire struct and builds a T from it and
-// a copy of data for Raw.
-func decodeRawObject[W, T any](data []byte, build func(*W, json.RawMessage) T) (T, error) {
+// decodeRawInto decodes the JSON object data into a wire struct and sets *dst to the T built
+// from it and a copy of data for Raw; on an error *dst is left as it was.
+func decodeRawInto[W, T any](dst *T, data []byte, build func(*W, json.RawMessage) T) error {
 	var w W
 	if err := json.Unmarshal(data, &w); err != nil {
-		var zero T
-		return zero, err
+		return err
 	}
-	return build(&w, keepRawJSON(data)), nil
+	*dst = build(&w, keepRawJSON(data))
+	return nil
 }
 
 // keepRawJSON copies data without its surrounding white space: a decoder may reuse the slice

@@ -81,11 +81,7 @@ func (w *locationWire) location(raw json.RawMessage) Location {
 func (l *Location) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
 
 func (l *Location) decodeBody(body []byte) error {
-	v, err := decodeRawObject(body, (*locationWire).location)
-	if err == nil {
-		*l = v
-	}
-	return err
+	return decodeRawInto(l, body, (*locationWire).location)
 }
 
 // LocationCreate is the body of Create. Name is required; Profile defaults to ProfileAuto on
@@ -291,11 +287,7 @@ func (w *wanWire) wan(raw json.RawMessage) WANConfiguration {
 func (w *WANConfiguration) UnmarshalJSON(data []byte) error { return w.decodeBody(data) }
 
 func (w *WANConfiguration) decodeBody(body []byte) error {
-	v, err := decodeRawObject(body, (*wanWire).wan)
-	if err == nil {
-		*w = v
-	}
-	return err
+	return decodeRawInto(w, body, (*wanWire).wan)
 }
 
 // Per-operation meanings of the Locations endpoints.

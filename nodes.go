@@ -62,11 +62,7 @@ func (w *claimedNodeWire) node(raw json.RawMessage) ClaimedNode {
 
 // UnmarshalJSON decodes a claim record and keeps it whole in Raw.
 func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
-	v, err := decodeRawObject(data, (*claimedNodeWire).node)
-	if err == nil {
-		*n = v
-	}
-	return err
+	return decodeRawInto(n, data, (*claimedNodeWire).node)
 }
 
 // claimAnswer is the answer of Claim: {"claimed":[…]}.
@@ -143,11 +139,7 @@ func (w *nodeWire) node(raw json.RawMessage) Node {
 func (n *Node) UnmarshalJSON(data []byte) error { return n.decodeBody(data) }
 
 func (n *Node) decodeBody(body []byte) error {
-	v, err := decodeRawObject(body, (*nodeWire).node)
-	if err == nil {
-		*n = v
-	}
-	return err
+	return decodeRawInto(n, body, (*nodeWire).node)
 }
 
 // UnclaimOptions are the options of Unclaim and UnclaimAll, sent as query parameters.

@@ -68,11 +68,7 @@ func (w *wifiWire) network(raw json.RawMessage) WifiNetwork {
 // UnmarshalJSON decodes the API's wifiNetwork object (bare, not the {"wifiNetwork":…}
 // wrapper) and keeps it whole in Raw.
 func (w *WifiNetwork) UnmarshalJSON(data []byte) error {
-	v, err := decodeRawObject(data, (*wifiWire).network)
-	if err == nil {
-		*w = v
-	}
-	return err
+	return decodeRawInto(w, data, (*wifiWire).network)
 }
 
 // String returns the network with its key masked; Raw is left out.
@@ -330,8 +326,8 @@ func decodeWifiNetwork(body json.RawMessage) (*WifiNetwork, error) {
 	} else if body[0] != '{' {
 		return nil, errWifiShape
 	}
-	network, err := decodeRawObject(body, (*wifiWire).network)
-	if err != nil {
+	var network WifiNetwork
+	if err := decodeRawInto(&network, body, (*wifiWire).network); err != nil {
 		return nil, err
 	}
 	return &network, nil
