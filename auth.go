@@ -385,7 +385,7 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		"Cache-Control": {"no-cache"},
 	}
 	start := s.now()
-	raw, err := c.sendWith(ctx, &retry.Call{Method: http.MethodPost, Idempotent: true}, s.tokenURL, []byte(form.Encode()),
+	raw, err := c.sendWith(ctx, exchange{method: http.MethodPost, idempotent: true}, s.tokenURL, []byte(form.Encode()),
 		"application/x-www-form-urlencoded; charset=utf-8", header)
 	if err != nil {
 		if isContextErr(err) {

@@ -31,65 +31,31 @@ var (
 // Customer is a subscriber of the partner, keyed by the partner's accountId. The typed fields
 // are the ones integrations use; Raw keeps the whole object as received.
 type Customer struct {
-	ID              string
-	AccountID       string
-	Name            string
-	Email           string
-	PartnerID       string
-	EmailVerified   bool // the customer can log into the app only once this is true
-	AutoProvisioned bool // an auto-provisioned customer keeps no location after the last is deleted
-	Anonymous       bool
-	Locked          bool
-	SystemUser      bool
-	AcceptLanguage  string
-	CreatedAt       time.Time
-	Raw             json.RawMessage
+	ID              string          `json:"id"`
+	AccountID       string          `json:"accountId"`
+	Name            string          `json:"name"`
+	Email           string          `json:"email"`
+	PartnerID       string          `json:"partnerId"`
+	EmailVerified   bool            `json:"emailVerified"`   // the customer can log into the app only once this is true
+	AutoProvisioned bool            `json:"autoProvisioned"` // an auto-provisioned customer keeps no location after the last is deleted
+	Anonymous       bool            `json:"anonymous"`
+	Locked          bool            `json:"locked"`
+	SystemUser      bool            `json:"systemUser"`
+	AcceptLanguage  string          `json:"acceptLanguage"`
+	CreatedAt       time.Time       `json:"createdAt"`
+	Raw             json.RawMessage `json:"-"`
 }
 
-// customerWire is the Customer as the API sends it; LocationID is only in Register's answer.
-type customerWire struct {
-	ID              string    `json:"id"`
-	AccountID       string    `json:"accountId"`
-	Name            string    `json:"name"`
-	Email           string    `json:"email"`
-	PartnerID       string    `json:"partnerId"`
-	EmailVerified   bool      `json:"emailVerified"`
-	AutoProvisioned bool      `json:"autoProvisioned"`
-	Anonymous       bool      `json:"anonymous"`
-	Locked          bool      `json:"locked"`
-	SystemUser      bool      `json:"systemUser"`
-	AcceptLanguage  string    `json:"acceptLanguage"`
-	CreatedAt       time.Time `json:"createdAt"`
-	LocationID      string    `json:"locationId"`
-}
+// plainCustomer is Customer without methods, for decoding (decode.go).
+type plainCustomer Customer
 
-func (w *customerWire) customer(raw json.RawMessage) Customer {
-	return Customer{
-		ID:              w.ID,
-		AccountID:       w.AccountID,
-		Name:            w.Name,
-		Email:           w.Email,
-		PartnerID:       w.PartnerID,
-		EmailVerified:   w.EmailVerified,
-		AutoProvisioned: w.AutoProvisioned,
-		Anonymous:       w.Anonymous,
-		Locked:          w.Locked,
-		SystemUser:      w.SystemUser,
-		AcceptLanguage:  w.AcceptLanguage,
-		CreatedAt:       w.CreatedAt,
-		Raw:             raw,
-	}
-}
-
-func (w *customerWire) registered(raw json.RawMessage) RegisteredCustomer {
-	return RegisteredCustomer{Customer: w.customer(raw), LocationID: w.LocationID}
-}
+func (p *plainCustomer) with(raw json.RawMessage) Customer { c := Customer(*p); c.Raw = raw; return c }
 
 // UnmarshalJSON decodes the API's Customer object and keeps it whole in Raw.
 func (c *Customer) UnmarshalJSON(data []byte) error { return c.decodeBody(data) }
 
 func (c *Customer) decodeBody(body []byte) error {
-	return decodeRawInto(c, body, (*customerWire).customer)
+	return decodeRawInto(c, body, (*plainCustomer).with)
 }
 
 // RegisteredCustomer is the answer of Register: the new customer and the id of the location
@@ -99,11 +65,21 @@ type RegisteredCustomer struct {
 	LocationID string
 }
 
+// plainRegistered is the register answer: a Customer object plus locationId.
+type plainRegistered struct {
+	plainCustomer
+	LocationID string `json:"locationId"`
+}
+
+func (p *plainRegistered) with(raw json.RawMessage) RegisteredCustomer {
+	return RegisteredCustomer{Customer: p.plainCustomer.with(raw), LocationID: p.LocationID}
+}
+
 // UnmarshalJSON decodes the register answer: a Customer object plus locationId.
 func (r *RegisteredCustomer) UnmarshalJSON(data []byte) error { return r.decodeBody(data) }
 
 func (r *RegisteredCustomer) decodeBody(body []byte) error {
-	return decodeRawInto(r, body, (*customerWire).registered)
+	return decodeRawInto(r, body, (*plainRegistered).with)
 }
 
 // RegisterRequest is the body of Register. AccountID is required; PartnerID defaults to the

@@ -200,3 +200,8 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidInput }
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
+
+// ErrResponseTooLarge is returned when a response body passes the cap (WithMaxResponseBytes).
+var ErrResponseTooLarge = errors.New("plume: response body too large")
+
+// drainAndClose reads what is left of a body (up to a bound, so that the connection can be

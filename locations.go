@@ -19,61 +19,44 @@ type LocationsService service
 // Location is a customer's site (a home or a business). The typed fields are the core of
 // the API's large Location object; Raw keeps the whole object as received.
 type Location struct {
-	ID             string
-	Name           string
-	CustomerID     string
-	AccountID      string
-	PartnerID      string
-	ServiceID      string
-	Profile        Profile
-	ServiceLevel   *ServiceLevel
-	MonitorMode    bool // monitorMode.enable: while true, node claims are refused
-	PodsAuthorized int  // authorizations.numPodsAuthorized: the claim quota of leaf pods
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	Raw            json.RawMessage
+	ID             string          `json:"id"`
+	Name           string          `json:"name"`
+	CustomerID     string          `json:"customerId"`
+	AccountID      string          `json:"accountId"`
+	PartnerID      string          `json:"partnerId"`
+	ServiceID      string          `json:"serviceId"`
+	Profile        Profile         `json:"profile"`
+	ServiceLevel   *ServiceLevel   `json:"serviceLevel"`
+	MonitorMode    bool            `json:"-"` // monitorMode.enable: while true, node claims are refused
+	PodsAuthorized int             `json:"-"` // authorizations.numPodsAuthorized: the claim quota of leaf pods
+	CreatedAt      time.Time       `json:"createdAt"`
+	UpdatedAt      time.Time       `json:"updatedAt"`
+	Raw            json.RawMessage `json:"-"`
 }
 
-// locationWire is the Location as the API sends it.
-type locationWire struct {
-	ID           string        `json:"id"`
-	Name         string        `json:"name"`
-	CustomerID   string        `json:"customerId"`
-	AccountID    string        `json:"accountId"`
-	PartnerID    string        `json:"partnerId"`
-	ServiceID    string        `json:"serviceId"`
-	Profile      Profile       `json:"profile"`
-	ServiceLevel *ServiceLevel `json:"serviceLevel"`
-	MonitorMode  *struct {
+// plainLocation is Location without methods, for decoding (decode.go), with the two nested
+// members that the typed fields flatten.
+type plainLocation struct {
+	plainLocationFields
+	MonitorMode *struct {
 		Enable bool `json:"enable"`
 	} `json:"monitorMode"`
 	Authorizations *struct {
 		NumPodsAuthorized float64 `json:"numPodsAuthorized"`
 	} `json:"authorizations"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-func (w *locationWire) location(raw json.RawMessage) Location {
-	l := Location{
-		ID:           w.ID,
-		Name:         w.Name,
-		CustomerID:   w.CustomerID,
-		AccountID:    w.AccountID,
-		PartnerID:    w.PartnerID,
-		ServiceID:    w.ServiceID,
-		Profile:      w.Profile,
-		ServiceLevel: w.ServiceLevel,
-		CreatedAt:    w.CreatedAt,
-		UpdatedAt:    w.UpdatedAt,
-		Raw:          raw,
+type plainLocationFields Location
+
+func (p *plainLocation) with(raw json.RawMessage) Location {
+	l := Location(p.plainLocationFields)
+	if p.MonitorMode != nil {
+		l.MonitorMode = p.MonitorMode.Enable
 	}
-	if w.MonitorMode != nil {
-		l.MonitorMode = w.MonitorMode.Enable
+	if p.Authorizations != nil {
+		l.PodsAuthorized = int(p.Authorizations.NumPodsAuthorized)
 	}
-	if w.Authorizations != nil {
-		l.PodsAuthorized = int(w.Authorizations.NumPodsAuthorized)
-	}
+	l.Raw = raw
 	return l
 }
 
@@ -81,7 +64,7 @@ func (w *locationWire) location(raw json.RawMessage) Location {
 func (l *Location) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
 
 func (l *Location) decodeBody(body []byte) error {
-	return decodeRawInto(l, body, (*locationWire).location)
+	return decodeRawInto(l, body, (*plainLocation).with)
 }
 
 // LocationCreate is the body of Create. Name is required; Profile defaults to ProfileAuto on
@@ -264,30 +247,27 @@ func isNetmask(v string) bool {
 // WANConfiguration is the WAN setup of a location. Raw keeps the whole object, pppoe and
 // uplink sections included.
 type WANConfiguration struct {
-	ID         string
-	LocationID string
-	StaticIPv4 *StaticIPv4
-	UpdatedAt  time.Time
-	Raw        json.RawMessage
+	ID         string          `json:"id"`
+	LocationID string          `json:"locationId"`
+	StaticIPv4 *StaticIPv4     `json:"staticIPv4"`
+	UpdatedAt  time.Time       `json:"updatedAt"`
+	Raw        json.RawMessage `json:"-"`
 }
 
-// wanWire is the WanConfiguration as the API sends it.
-type wanWire struct {
-	ID         string      `json:"id"`
-	LocationID string      `json:"locationId"`
-	StaticIPv4 *StaticIPv4 `json:"staticIPv4"`
-	UpdatedAt  time.Time   `json:"updatedAt"`
-}
+// plainWAN is WANConfiguration without methods, for decoding (decode.go).
+type plainWAN WANConfiguration
 
-func (w *wanWire) wan(raw json.RawMessage) WANConfiguration {
-	return WANConfiguration{ID: w.ID, LocationID: w.LocationID, StaticIPv4: w.StaticIPv4, UpdatedAt: w.UpdatedAt, Raw: raw}
+func (p *plainWAN) with(raw json.RawMessage) WANConfiguration {
+	w := WANConfiguration(*p)
+	w.Raw = raw
+	return w
 }
 
 // UnmarshalJSON decodes the API's WanConfiguration object and keeps it whole in Raw.
 func (w *WANConfiguration) UnmarshalJSON(data []byte) error { return w.decodeBody(data) }
 
 func (w *WANConfiguration) decodeBody(body []byte) error {
-	return decodeRawInto(w, body, (*wanWire).wan)
+	return decodeRawInto(w, body, (*plainWAN).with)
 }
 
 // Per-operation meanings of the Locations endpoints.
@@ -320,7 +300,7 @@ func (s *LocationsService) List(ctx context.Context, customerID string) ([]Locat
 // A single object without an id (an empty {}) is no location.
 func decodeLocationList(body json.RawMessage) ([]Location, error) {
 	if body = bytes.TrimSpace(body); len(body) > 0 && body[0] == '[' {
-		return decodeRawList(body, (*locationWire).location)
+		return decodeRawList(body, (*plainLocation).with)
 	}
 	return decodeOneOrMany(body, func(l *Location) bool { return l.ID != "" })
 }

@@ -26,43 +26,28 @@ type ClaimRequest struct {
 
 // ClaimedNode is one node a claim attached to the location. Raw keeps the whole record.
 type ClaimedNode struct {
-	ID                 string
-	SerialNumber       string
-	CustomerID         string
-	LocationID         string
-	PackID             string
-	Nickname           string
-	ResidentialGateway bool
-	Raw                json.RawMessage
+	ID                 string          `json:"id"`
+	SerialNumber       string          `json:"serialNumber"`
+	CustomerID         string          `json:"customerId"`
+	LocationID         string          `json:"locationId"`
+	PackID             string          `json:"packId"`
+	Nickname           string          `json:"nickname"`
+	ResidentialGateway bool            `json:"residentialGateway"`
+	Raw                json.RawMessage `json:"-"`
 }
 
-// claimedNodeWire is a claim record as the API sends it.
-type claimedNodeWire struct {
-	ID                 string `json:"id"`
-	SerialNumber       string `json:"serialNumber"`
-	CustomerID         string `json:"customerId"`
-	LocationID         string `json:"locationId"`
-	PackID             string `json:"packId"`
-	Nickname           string `json:"nickname"`
-	ResidentialGateway bool   `json:"residentialGateway"`
-}
+// plainClaimedNode is ClaimedNode without methods, for decoding (decode.go).
+type plainClaimedNode ClaimedNode
 
-func (w *claimedNodeWire) node(raw json.RawMessage) ClaimedNode {
-	return ClaimedNode{
-		ID:                 w.ID,
-		SerialNumber:       w.SerialNumber,
-		CustomerID:         w.CustomerID,
-		LocationID:         w.LocationID,
-		PackID:             w.PackID,
-		Nickname:           w.Nickname,
-		ResidentialGateway: w.ResidentialGateway,
-		Raw:                raw,
-	}
+func (p *plainClaimedNode) with(raw json.RawMessage) ClaimedNode {
+	n := ClaimedNode(*p)
+	n.Raw = raw
+	return n
 }
 
 // UnmarshalJSON decodes a claim record and keeps it whole in Raw.
 func (n *ClaimedNode) UnmarshalJSON(data []byte) error {
-	return decodeRawInto(n, data, (*claimedNodeWire).node)
+	return decodeRawInto(n, data, (*plainClaimedNode).with)
 }
 
 // claimAnswer is the answer of Claim: {"claimed":[…]}.
@@ -72,7 +57,7 @@ type claimAnswer struct {
 
 func (a *claimAnswer) decodeBody(body []byte) error {
 	var w struct {
-		Claimed []claimedNodeWire `json:"claimed"`
+		Claimed []plainClaimedNode `json:"claimed"`
 	}
 	if err := json.Unmarshal(body, &w); err != nil {
 		return err
@@ -82,7 +67,7 @@ func (a *claimAnswer) decodeBody(body []byte) error {
 		return nil
 	}
 	arr, _ := jsonraw.Member(body, "claimed")
-	claimed, err := withRaws(w.Claimed, jsonraw.Elements(arr), (*claimedNodeWire).node)
+	claimed, err := withRaws(w.Claimed, jsonraw.Elements(arr), (*plainClaimedNode).with)
 	if err != nil {
 		return err
 	}
@@ -101,45 +86,26 @@ type ClaimResult struct {
 // Node is a node (gateway or pod) of a location, as the list, get and rename calls return it.
 // Raw keeps the whole object.
 type Node struct {
-	ID              string
-	SerialNumber    string
-	Nickname        string
-	DefaultName     string
-	Model           string
-	ConnectionState string
-	FirmwareVersion string
-	Raw             json.RawMessage
+	ID              string          `json:"id"`
+	SerialNumber    string          `json:"serialNumber"`
+	Nickname        string          `json:"nickname"`
+	DefaultName     string          `json:"defaultName"`
+	Model           string          `json:"model"`
+	ConnectionState string          `json:"connectionState"`
+	FirmwareVersion string          `json:"firmwareVersion"`
+	Raw             json.RawMessage `json:"-"`
 }
 
-// nodeWire is a node as the API sends it.
-type nodeWire struct {
-	ID              string `json:"id"`
-	SerialNumber    string `json:"serialNumber"`
-	Nickname        string `json:"nickname"`
-	DefaultName     string `json:"defaultName"`
-	Model           string `json:"model"`
-	ConnectionState string `json:"connectionState"`
-	FirmwareVersion string `json:"firmwareVersion"`
-}
+// plainNode is Node without methods, for decoding (decode.go).
+type plainNode Node
 
-func (w *nodeWire) node(raw json.RawMessage) Node {
-	return Node{
-		ID:              w.ID,
-		SerialNumber:    w.SerialNumber,
-		Nickname:        w.Nickname,
-		DefaultName:     w.DefaultName,
-		Model:           w.Model,
-		ConnectionState: w.ConnectionState,
-		FirmwareVersion: w.FirmwareVersion,
-		Raw:             raw,
-	}
-}
+func (p *plainNode) with(raw json.RawMessage) Node { n := Node(*p); n.Raw = raw; return n }
 
 // UnmarshalJSON decodes a node object and keeps it whole in Raw.
 func (n *Node) UnmarshalJSON(data []byte) error { return n.decodeBody(data) }
 
 func (n *Node) decodeBody(body []byte) error {
-	return decodeRawInto(n, body, (*nodeWire).node)
+	return decodeRawInto(n, body, (*plainNode).with)
 }
 
 // UnclaimOptions are the options of Unclaim and UnclaimAll, sent as query parameters.
@@ -220,7 +186,7 @@ func decodeNodeList(body json.RawMessage) ([]Node, error) {
 		case len(body) == 0 || bytes.Equal(body, []byte("null")):
 			return []Node{}, nil
 		case body[0] == '[':
-			return decodeRawList(body, (*nodeWire).node)
+			return decodeRawList(body, (*plainNode).with)
 		case body[0] != '{':
 			return nil, errNodeListShape
 		}

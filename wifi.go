@@ -28,47 +28,30 @@ var createWifiMeanings = map[int]error{409: ErrWifiNetworkExists}
 // value and as a pointer, with every fmt verb and through slog; Raw keeps the whole object as
 // received (key included) and prints masked too.
 type WifiNetwork struct {
-	ID            string
-	LocationID    string
-	SSID          string
-	EncryptionKey string // the WPA passphrase (PSK)
-	WPAMode       WPAMode
-	Enabled       bool // false when the radios are off, or when the API did not say
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Raw           json.RawMessage
+	ID            string          `json:"id"`
+	LocationID    string          `json:"locationId"`
+	SSID          string          `json:"ssid"`
+	EncryptionKey string          `json:"encryptionKey"` // the WPA passphrase (PSK)
+	WPAMode       WPAMode         `json:"wpaMode"`
+	Enabled       bool            `json:"enabled"` // false when the radios are off, or when the API did not say
+	CreatedAt     time.Time       `json:"createdAt"`
+	UpdatedAt     time.Time       `json:"updatedAt"`
+	Raw           json.RawMessage `json:"-"`
 }
 
-// wifiWire is the wifiNetwork object as the API sends it.
-type wifiWire struct {
-	ID            string    `json:"id"`
-	LocationID    string    `json:"locationId"`
-	SSID          string    `json:"ssid"`
-	EncryptionKey string    `json:"encryptionKey"`
-	WPAMode       WPAMode   `json:"wpaMode"`
-	Enabled       bool      `json:"enabled"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
-}
+// plainWifiNetwork is WifiNetwork without methods, for decoding (decode.go).
+type plainWifiNetwork WifiNetwork
 
-func (w *wifiWire) network(raw json.RawMessage) WifiNetwork {
-	return WifiNetwork{
-		ID:            w.ID,
-		LocationID:    w.LocationID,
-		SSID:          w.SSID,
-		EncryptionKey: w.EncryptionKey,
-		WPAMode:       w.WPAMode,
-		Enabled:       w.Enabled,
-		CreatedAt:     w.CreatedAt,
-		UpdatedAt:     w.UpdatedAt,
-		Raw:           raw,
-	}
+func (p *plainWifiNetwork) with(raw json.RawMessage) WifiNetwork {
+	w := WifiNetwork(*p)
+	w.Raw = raw
+	return w
 }
 
 // UnmarshalJSON decodes the API's wifiNetwork object (bare, not the {"wifiNetwork":…}
 // wrapper) and keeps it whole in Raw.
 func (w *WifiNetwork) UnmarshalJSON(data []byte) error {
-	return decodeRawInto(w, data, (*wifiWire).network)
+	return decodeRawInto(w, data, (*plainWifiNetwork).with)
 }
 
 // String returns the network with its key masked; Raw is left out.
@@ -327,7 +310,7 @@ func decodeWifiNetwork(body json.RawMessage) (*WifiNetwork, error) {
 		return nil, errWifiShape
 	}
 	var network WifiNetwork
-	if err := decodeRawInto(&network, body, (*wifiWire).network); err != nil {
+	if err := decodeRawInto(&network, body, (*plainWifiNetwork).with); err != nil {
 		return nil, err
 	}
 	return &network, nil
