@@ -1,15 +1,11 @@
 package plume
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -140,166 +136,11 @@ func (u CustomerUpdate) validate() error {
 	return nil
 }
 
-// checkAccountID refuses an empty accountId or one with a double quote.
-func checkAccountID(accountID string) error {
-	if strings.TrimSpace(accountID) == "" {
-		return invalid("AccountID", "must not be empty")
-	}
-	return checkNoQuote("AccountID", accountID)
-}
-
-// ListOptions narrows List and All. It is sent as LoopBack's filter query parameter: Where
-// is the "where" object ({"accountId":"A-1"}, {"email":{"like":"%@isp.example"}}), Fields
-// keeps only the named fields, Order is "createdAt DESC" or similar, Limit and Skip page.
-type ListOptions struct {
-	Where  map[string]any
-	Fields []string
-	Order  string
-	Limit  int
-	Skip   int
-}
-
-// loopbackFilter is ListOptions as the filter JSON.
-type loopbackFilter struct {
-	Where  map[string]any  `json:"where,omitempty"`
-	Fields map[string]bool `json:"fields,omitempty"`
-	Order  string          `json:"order,omitempty"`
-	Limit  int             `json:"limit,omitempty"`
-	Skip   int             `json:"skip,omitempty"`
-}
-
-// query returns the filter query parameter of o, or nil when o sets nothing.
-func (o *ListOptions) query() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if o.Limit < 0 {
-		return nil, invalid("ListOptions.Limit", "must not be negative")
-	}
-	if o.Skip < 0 {
-		return nil, invalid("ListOptions.Skip", "must not be negative")
-	}
-	f := loopbackFilter{Where: o.Where, Order: o.Order, Limit: o.Limit, Skip: o.Skip}
-	for _, name := range o.Fields {
-		if strings.TrimSpace(name) == "" {
-			return nil, invalid("ListOptions.Fields", "must not hold an empty name")
-		}
-		if f.Fields == nil {
-			f.Fields = make(map[string]bool, len(o.Fields))
-		}
-		f.Fields[name] = true
-	}
-	if len(f.Where) == 0 && len(f.Fields) == 0 && f.Order == "" && f.Limit == 0 && f.Skip == 0 {
-		return nil, nil
-	}
-	data, err := json.Marshal(f)
-	if err != nil {
-		return nil, invalid("ListOptions.Where", "cannot be encoded as JSON: %v", err)
-	}
-	return url.Values{"filter": {string(data)}}, nil
-}
-
-// SearchOptions is a partner customer search. Field and Keyword are required; ExactMatch and
-// StartsWith default to true on the server and are sent only when set; Limit and Skip only
-// when above 0.
-type SearchOptions struct {
-	Field      SearchField
-	Keyword    string
-	ExactMatch *bool
-	StartsWith *bool
-	Limit      int
-	Skip       int
-}
-
-// query validates o and returns its query parameters.
-func (o SearchOptions) query() (url.Values, error) {
-	if o.Field == "" {
-		return nil, invalid("Field", "is required")
-	}
-	if err := checkEnum("Field", o.Field, SearchField.valid); err != nil {
-		return nil, err
-	}
-	if err := checkID("Keyword", o.Keyword); err != nil {
-		return nil, err
-	}
-	if strings.EqualFold(strings.TrimSpace(o.Keyword), "null") {
-		return nil, invalid("Keyword", `must not be "null"`)
-	}
-	if o.Limit < 0 {
-		return nil, invalid("Limit", "must not be negative")
-	}
-	if o.Skip < 0 {
-		return nil, invalid("Skip", "must not be negative")
-	}
-	q := url.Values{"field": {string(o.Field)}}
-	if o.ExactMatch != nil {
-		q.Set("exactMatch", strconv.FormatBool(*o.ExactMatch))
-	}
-	if o.StartsWith != nil {
-		q.Set("startsWith", strconv.FormatBool(*o.StartsWith))
-	}
-	if o.Limit > 0 {
-		q.Set("limit", strconv.Itoa(o.Limit))
-	}
-	if o.Skip > 0 {
-		q.Set("skip", strconv.Itoa(o.Skip))
-	}
-	return q, nil
-}
-
-// CustomerMatch is one result of Search: a customer and the ids of its locations.
-type CustomerMatch struct {
-	ID          string
-	AccountID   string
-	Name        string
-	Email       string
-	LocationIDs []string
-}
-
-// UnmarshalJSON decodes {id, accountId, name, email, locations:[{id}]}; a location given as a
-// bare id string is accepted too.
-func (m *CustomerMatch) UnmarshalJSON(data []byte) error {
-	var w struct {
-		ID        string            `json:"id"`
-		AccountID string            `json:"accountId"`
-		Name      string            `json:"name"`
-		Email     string            `json:"email"`
-		Locations []json.RawMessage `json:"locations"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*m = CustomerMatch{ID: w.ID, AccountID: w.AccountID, Name: w.Name, Email: w.Email}
-	for _, raw := range w.Locations {
-		id, err := locationRefID(raw)
-		if err != nil {
-			return err
-		}
-		if id != "" {
-			m.LocationIDs = append(m.LocationIDs, id)
-		}
-	}
-	return nil
-}
-
-// locationRefID reads {"id":…} or a bare "…".
-func locationRefID(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		var id string
-		err := json.Unmarshal(raw, &id)
-		return id, err
-	}
-	var ref struct {
-		ID string `json:"id"`
-	}
-	err := json.Unmarshal(raw, &ref)
-	return ref.ID, err
-}
-
-// Register provisions a customer and its first location ("Home"), whose id the answer
-// carries. A taken accountId is ErrDuplicateAccount, a locked partner ErrPartnerLocked, an
-// unknown one ErrPartnerNotFound. POST /Customers/register
+// Register provisions a customer and its first location ("Home"), whose id the answer carries.
+// A taken accountId is ErrDuplicateAccount, a locked partner ErrPartnerLocked, an unknown one
+// ErrPartnerNotFound.
+//
+// API: POST /Customers/register
 func (s *CustomersService) Register(ctx context.Context, req RegisterRequest) (*RegisteredCustomer, error) {
 	if req.PartnerID == "" {
 		req.PartnerID = s.client.partnerID
@@ -307,39 +148,33 @@ func (s *CustomersService) Register(ctx context.Context, req RegisterRequest) (*
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	var registered RegisteredCustomer
-	_, err := s.client.do(ctx, &request{
+	return call[RegisteredCustomer](ctx, s.client, &request{
 		op:       "Customers.Register",
 		method:   http.MethodPost,
 		path:     buildPath("Customers", "register"),
 		body:     req,
 		meanings: registerMeanings,
-	}, &registered)
-	if err != nil {
-		return nil, err
-	}
-	return &registered, nil
+	})
 }
 
-// Get returns a customer. GET /Customers/{id}
+// Get returns a customer.
+//
+// API: GET /Customers/{id}
 func (s *CustomersService) Get(ctx context.Context, customerID string) (*Customer, error) {
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
 	}
-	var customer Customer
-	_, err := s.client.do(ctx, &request{
+	return call[Customer](ctx, s.client, &request{
 		op:     "Customers.Get",
 		method: http.MethodGet,
 		path:   buildPath("Customers", customerID),
-	}, &customer)
-	if err != nil {
-		return nil, err
-	}
-	return &customer, nil
+	})
 }
 
 // List returns the customers that opts selects (all of the partner's when opts is nil; the
-// server may cap the count, see All). GET /Customers?filter={…}
+// server may cap the count, see All).
+//
+// API: GET /Customers?filter={…}
 func (s *CustomersService) List(ctx context.Context, opts *ListOptions) ([]Customer, error) {
 	return s.list(ctx, "Customers.List", opts)
 }
@@ -349,25 +184,31 @@ func (s *CustomersService) list(ctx context.Context, op string, opts *ListOption
 	if err != nil {
 		return nil, err
 	}
-	var customers []Customer
-	_, err = s.client.do(ctx, &request{
+	list, err := call[customerList](ctx, s.client, &request{
 		op:     op,
 		method: http.MethodGet,
 		path:   buildPath("Customers"),
 		query:  query,
-	}, &customers)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if customers == nil {
-		customers = []Customer{}
-	}
-	return customers, nil
+	return nonNil(*list), nil
 }
 
-// All iterates over every customer opts selects, page by page: opts.Limit is the page size
-// (100 when 0) and opts.Skip the first row; it stops after a page shorter than the page size.
-// An error is yielded once and ends the iteration. GET /Customers?filter={…} per page
+// customerList is the answer of List: an array of customers.
+type customerList []Customer
+
+func (l *customerList) decodeBody(body []byte) (err error) {
+	*l, err = decodeRawList(body, (*plainCustomer).with)
+	return err
+}
+
+// All iterates over every customer opts selects, page by page: opts.Limit is the page size (100
+// when 0) and opts.Skip the first row; it stops after a page shorter than the page size. An
+// error is yielded once and ends the iteration.
+//
+// API: GET /Customers?filter={…} per page
 func (s *CustomersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Customer, error] {
 	return func(yield func(Customer, error) bool) {
 		var page ListOptions
@@ -401,9 +242,10 @@ func (s *CustomersService) All(ctx context.Context, opts *ListOptions) iter.Seq2
 	}
 }
 
-// Update changes the fields of upd that are set and returns the updated customer. An
-// accountId taken by another customer of the partner is ErrDuplicateAccount.
-// PATCH /Customers/{id}
+// Update changes the fields of upd that are set and returns the updated customer. An accountId
+// taken by another customer of the partner is ErrDuplicateAccount.
+//
+// API: PATCH /Customers/{id}
 func (s *CustomersService) Update(ctx context.Context, customerID string, upd CustomerUpdate) (*Customer, error) {
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
@@ -415,7 +257,9 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, upd Cu
 }
 
 // SetAccountID re-keys a customer to a new CRM accountId, which must be unique within the
-// partner (ErrDuplicateAccount otherwise). PATCH /Customers/{id} {"accountId":…}
+// partner (ErrDuplicateAccount otherwise).
+//
+// API: PATCH /Customers/{id} {"accountId":…}
 func (s *CustomersService) SetAccountID(ctx context.Context, customerID, accountID string) (*Customer, error) {
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
@@ -426,8 +270,10 @@ func (s *CustomersService) SetAccountID(ctx context.Context, customerID, account
 	return s.patch(ctx, "Customers.SetAccountID", customerID, CustomerUpdate{AccountID: &accountID})
 }
 
-// MarkEmailVerified marks the customer's email as verified without sending a mail: use it
-// only when the ISP has verified the address itself. PATCH /Customers/{id} {"emailVerified":true}
+// MarkEmailVerified marks the customer's email as verified without sending a mail: use it only
+// when the ISP has verified the address itself.
+//
+// API: PATCH /Customers/{id} {"emailVerified":true}
 func (s *CustomersService) MarkEmailVerified(ctx context.Context, customerID string) (*Customer, error) {
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
@@ -437,28 +283,24 @@ func (s *CustomersService) MarkEmailVerified(ctx context.Context, customerID str
 }
 
 func (s *CustomersService) patch(ctx context.Context, op, customerID string, upd CustomerUpdate) (*Customer, error) {
-	var customer Customer
-	_, err := s.client.do(ctx, &request{
+	return call[Customer](ctx, s.client, &request{
 		op:       op,
 		method:   http.MethodPatch,
 		path:     buildPath("Customers", customerID),
 		body:     upd,
 		meanings: updateCustomerMeanings,
-	}, &customer)
-	if err != nil {
-		return nil, err
-	}
-	return &customer, nil
+	})
 }
 
-// ResendEmailVerification has Plume send the verification mail to the customer with this
-// email. An address already verified is ErrEmailAlreadyVerified.
-// POST /Customers/resendEmailVerification {"email":…}
+// ResendEmailVerification has Plume send the verification mail to the customer with this email.
+// An address already verified is ErrEmailAlreadyVerified.
+//
+// API: POST /Customers/resendEmailVerification {"email":…}
 func (s *CustomersService) ResendEmailVerification(ctx context.Context, email string) error {
 	if strings.TrimSpace(email) == "" {
 		return invalid("Email", "is required")
 	}
-	_, err := s.client.do(ctx, &request{
+	return exec(ctx, s.client, &request{
 		op:     "Customers.ResendEmailVerification",
 		method: http.MethodPost,
 		path:   buildPath("Customers", "resendEmailVerification"),
@@ -466,13 +308,14 @@ func (s *CustomersService) ResendEmailVerification(ctx context.Context, email st
 			Email string `json:"email"`
 		}{email},
 		meanings: resendMeanings,
-	}, nil)
-	return err
+	})
 }
 
-// Delete cancels a customer's account: the cloud archives its locations, unclaims its nodes
-// and starts the GDPR erasure. An answer of {"count":0} (nothing deleted) is an error
-// matching ErrNotFound, like a 404. DELETE /Customers/{id}
+// Delete cancels a customer's account: the cloud archives its locations, unclaims its nodes and
+// starts the GDPR erasure. An answer of {"count":0} (nothing deleted) is an error matching
+// ErrNotFound, like a 404.
+//
+// API: DELETE /Customers/{id}
 func (s *CustomersService) Delete(ctx context.Context, customerID string) error {
 	if err := checkIDs("customerID", customerID); err != nil {
 		return err
@@ -493,85 +336,4 @@ func (s *CustomersService) Delete(ctx context.Context, customerID string) error 
 		return fmt.Errorf("plume: Customers.Delete: the server deleted no customer %q: %w", customerID, ErrNotFound)
 	}
 	return nil
-}
-
-// Search finds the partner's customers whose opts.Field matches opts.Keyword. No match is an
-// empty slice and no error (the API's 404 included).
-// GET /Partners/customers/search/{keyword}?field=…
-func (s *CustomersService) Search(ctx context.Context, opts SearchOptions) ([]CustomerMatch, error) {
-	query, err := opts.query()
-	if err != nil {
-		return nil, err
-	}
-	var body json.RawMessage
-	_, err = s.client.do(ctx, &request{
-		op:     "Customers.Search",
-		method: http.MethodGet,
-		path:   buildPath("Partners", "customers", "search", opts.Keyword),
-		query:  query,
-	}, &body)
-	var apiErr *Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return []CustomerMatch{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	matches, err := decodeMatches(body)
-	if err != nil {
-		return nil, fmt.Errorf("plume: Customers.Search: decoding response: %w", err)
-	}
-	return matches, nil
-}
-
-// decodeMatches reads an array of matches or a single one; an empty answer, null or an
-// object without an id is no match.
-func decodeMatches(body json.RawMessage) ([]CustomerMatch, error) {
-	return decodeOneOrMany(body, func(m *CustomerMatch) bool { return m.ID != "" })
-}
-
-// decodeOneOrMany reads a JSON array of T, or a single T object where the API draws one.
-// An empty body, null, or a single object for which present is false is an empty slice.
-func decodeOneOrMany[T any](body json.RawMessage, present func(*T) bool) ([]T, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		return []T{}, nil
-	}
-	if body[0] == '{' {
-		var one T
-		if err := json.Unmarshal(body, &one); err != nil {
-			return nil, err
-		}
-		if !present(&one) {
-			return []T{}, nil
-		}
-		return []T{one}, nil
-	}
-	list := []T{}
-	if err := json.Unmarshal(body, &list); err != nil {
-		return nil, err
-	}
-	if list == nil {
-		list = []T{}
-	}
-	return list, nil
-}
-
-// FindByAccountID returns the partner's customer whose accountId is accountID; none is an
-// error matching ErrNotFound. GET /Partners/customers/search/{accountId}?exactMatch=true&field=accountId
-func (s *CustomersService) FindByAccountID(ctx context.Context, accountID string) (*CustomerMatch, error) {
-	if err := checkAccountID(accountID); err != nil {
-		return nil, err
-	}
-	exact := true
-	matches, err := s.Search(ctx, SearchOptions{Field: SearchByAccountID, Keyword: accountID, ExactMatch: &exact})
-	if err != nil {
-		return nil, err
-	}
-	for i := range matches {
-		if matches[i].AccountID == accountID {
-			return &matches[i], nil
-		}
-	}
-	return nil, fmt.Errorf("plume: Customers.FindByAccountID: no customer with accountId %q: %w", accountID, ErrNotFound)
 }

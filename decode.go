@@ -83,3 +83,38 @@ func decodeRawInto[W, T any](dst *T, data []byte, build func(*W, json.RawMessage
 func keepRawJSON(data []byte) json.RawMessage {
 	return append(json.RawMessage(nil), bytes.TrimSpace(data)...)
 }
+
+// nonNil returns list, or an empty slice for nil: a list answer is never nil.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}
+
+// decodeOneOrMany reads a JSON array of T, or a single T object where the API draws one.
+// An empty body, null, or a single object for which present is false is an empty slice.
+func decodeOneOrMany[T any](body json.RawMessage, present func(*T) bool) ([]T, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
+		return []T{}, nil
+	}
+	if body[0] == '{' {
+		var one T
+		if err := json.Unmarshal(body, &one); err != nil {
+			return nil, err
+		}
+		if !present(&one) {
+			return []T{}, nil
+		}
+		return []T{one}, nil
+	}
+	list := []T{}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []T{}
+	}
+	return list, nil
+}

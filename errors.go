@@ -205,3 +205,15 @@ func invalid(field, format string, args ...any) *ValidationError {
 var ErrResponseTooLarge = errors.New("plume: response body too large")
 
 // drainAndClose reads what is left of a body (up to a bound, so that the connection can be
+
+// OnboardError names the step at which Onboard stopped. It unwraps to the cause.
+type OnboardError struct {
+	Step string
+	Err  error
+}
+
+// Error describes the failure; it never carries a secret.
+func (e *OnboardError) Error() string { return "plume: onboard: " + e.Step + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *OnboardError) Unwrap() error { return e.Err }

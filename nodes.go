@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -153,25 +152,30 @@ var (
 	unclaimMeanings = map[int]error{400: ErrNodeNotClaimed}
 )
 
-// List returns the nodes of a location. GET /Customers/{id}/locations/{locationId}/nodes
+// List returns the nodes of a location.
+//
+// API: GET /Customers/{id}/locations/{locationId}/nodes
 func (s *NodesService) List(ctx context.Context, customerID, locationID string) ([]Node, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	var body json.RawMessage
-	_, err := s.client.do(ctx, &request{
+	nodes, err := call[nodeList](ctx, s.client, &request{
 		op:     "Nodes.List",
 		method: http.MethodGet,
 		path:   buildPath("Customers", customerID, "locations", locationID, "nodes"),
-	}, &body)
+	})
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := decodeNodeList(body)
-	if err != nil {
-		return nil, fmt.Errorf("plume: Nodes.List: decoding response: %w", err)
-	}
-	return nodes, nil
+	return nonNil(*nodes), nil
+}
+
+// nodeList is the answer of List (see decodeNodeList).
+type nodeList []Node
+
+func (l *nodeList) decodeBody(body []byte) (err error) {
+	*l, err = decodeNodeList(body)
+	return err
 }
 
 // errNodeListShape is a node list that is neither an array nor {"nodes":…}.
@@ -196,28 +200,26 @@ func decodeNodeList(body json.RawMessage) ([]Node, error) {
 	return nil, errNodeListShape
 }
 
-// Get returns one node of a location. GET /Customers/{id}/locations/{locationId}/nodes/{nodeId}
+// Get returns one node of a location.
+//
+// API: GET /Customers/{id}/locations/{locationId}/nodes/{nodeId}
 func (s *NodesService) Get(ctx context.Context, customerID, locationID, nodeID string) (*Node, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID, "nodeID", nodeID); err != nil {
 		return nil, err
 	}
-	var node Node
-	_, err := s.client.do(ctx, &request{
+	return call[Node](ctx, s.client, &request{
 		op:     "Nodes.Get",
 		method: http.MethodGet,
 		path:   buildPath("Customers", customerID, "locations", locationID, "nodes", nodeID),
-	}, &node)
-	if err != nil {
-		return nil, err
-	}
-	return &node, nil
+	})
 }
 
 // Claim claims a node (gateway or pod) from the partner's inventory for a location. A node
 // already claimed at this location is AlreadyClaimed, not an error; one owned by another
 // customer is ErrNodeOwnedElsewhere; a refused claim (pod quota, monitor mode) is
 // ErrClaimRejected; ErrClaimIncomplete means the claim stands but a later step failed.
-// POST /Customers/{id}/locations/{locationId}/nodes
+//
+// API: POST /Customers/{id}/locations/{locationId}/nodes
 func (s *NodesService) Claim(ctx context.Context, customerID, locationID string, req ClaimRequest) (*ClaimResult, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
@@ -243,7 +245,8 @@ func (s *NodesService) Claim(ctx context.Context, customerID, locationID string,
 }
 
 // Rename sets the nickname of a node and returns the full node.
-// POST /Customers/{id}/locations/{locationId}/nodes/{nodeId}
+//
+// API: POST /Customers/{id}/locations/{locationId}/nodes/{nodeId}
 func (s *NodesService) Rename(ctx context.Context, customerID, locationID, nodeID, nickname string) (*Node, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID, "nodeID", nodeID); err != nil {
 		return nil, err
@@ -251,67 +254,59 @@ func (s *NodesService) Rename(ctx context.Context, customerID, locationID, nodeI
 	if strings.TrimSpace(nickname) == "" {
 		return nil, invalid("Nickname", "must not be empty")
 	}
-	var node Node
-	_, err := s.client.do(ctx, &request{
+	return call[Node](ctx, s.client, &request{
 		op:     "Nodes.Rename",
 		method: http.MethodPost,
 		path:   buildPath("Customers", customerID, "locations", locationID, "nodes", nodeID),
 		body: struct {
 			Nickname string `json:"nickname"`
 		}{nickname},
-	}, &node)
-	if err != nil {
-		return nil, err
-	}
-	return &node, nil
+	})
 }
 
-// Unclaim releases one node from a location (for example for an RMA). A node not claimed
-// there is ErrNodeNotClaimed; a node that is online may be refused with ErrForbidden.
-// DELETE /Customers/{id}/locations/{locationId}/nodes/{serial}
+// Unclaim releases one node from a location (for example for an RMA). A node not claimed there
+// is ErrNodeNotClaimed; a node that is online may be refused with ErrForbidden.
+//
+// API: DELETE /Customers/{id}/locations/{locationId}/nodes/{serial}
 func (s *NodesService) Unclaim(ctx context.Context, customerID, locationID, serial string, opts *UnclaimOptions) error {
 	if err := checkIDs("customerID", customerID, "locationID", locationID, "serial", serial); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &request{
+	return exec(ctx, s.client, &request{
 		op:       "Nodes.Unclaim",
 		method:   http.MethodDelete,
 		path:     buildPath("Customers", customerID, "locations", locationID, "nodes", serial),
 		query:    opts.query(),
 		meanings: unclaimMeanings,
-	}, nil)
-	return err
+	})
 }
 
 // UnclaimAll releases every node of a location.
-// DELETE /Customers/{id}/locations/{locationId}/nodes
+//
+// API: DELETE /Customers/{id}/locations/{locationId}/nodes
 func (s *NodesService) UnclaimAll(ctx context.Context, customerID, locationID string, opts *UnclaimOptions) error {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &request{
+	return exec(ctx, s.client, &request{
 		op:     "Nodes.UnclaimAll",
 		method: http.MethodDelete,
 		path:   buildPath("Customers", customerID, "locations", locationID, "nodes"),
 		query:  opts.query(),
-	}, nil)
-	return err
+	})
 }
 
-// Lookup finds the customer and location a serial number is claimed by; an inventory node
-// that is not claimed comes back with Claimed() false. GET /Partners/nodes/{serialNumber}
+// Lookup finds the customer and location a serial number is claimed by; an inventory node that
+// is not claimed comes back with Claimed() false.
+//
+// API: GET /Partners/nodes/{serialNumber}
 func (s *NodesService) Lookup(ctx context.Context, serial string) (*NodeLookup, error) {
 	if err := checkID("serial", serial); err != nil {
 		return nil, err
 	}
-	var lookup NodeLookup
-	_, err := s.client.do(ctx, &request{
+	return call[NodeLookup](ctx, s.client, &request{
 		op:     "Nodes.Lookup",
 		method: http.MethodGet,
 		path:   buildPath("Partners", "nodes", serial),
-	}, &lookup)
-	if err != nil {
-		return nil, err
-	}
-	return &lookup, nil
+	})
 }

@@ -14,10 +14,11 @@ type RMAResult struct {
 	AlreadyUnclaimed bool
 }
 
-// UnclaimForRMA unclaims one node, wherever it is claimed, so that it can be returned:
-// GET /Partners/nodes/{serial}, then DELETE /Customers/{id}/locations/{id}/nodes/{serial}.
-// A node that is not claimed (or that another run unclaimed meanwhile) is a success with
+// UnclaimForRMA unclaims one node, wherever it is claimed, so that it can be returned. A node
+// that is not claimed (or that another run unclaimed meanwhile) is a success with
 // AlreadyUnclaimed set. An unknown serial is ErrNotFound.
+//
+// API: GET /Partners/nodes/{serial}, then DELETE /Customers/{id}/locations/{locationId}/nodes/{serial}
 func (c *Client) UnclaimForRMA(ctx context.Context, serial string) (*RMAResult, error) {
 	if err := checkID("serial", serial); err != nil {
 		return nil, err
@@ -54,8 +55,10 @@ func (c *Client) unclaimedSince(ctx context.Context, serial string) bool {
 	return err == nil && !found.Claimed()
 }
 
-// CancelService cancels service at one location: DELETE /Customers/{id}/locations/{id}. The
-// location is archived and its nodes unclaimed. A location already archived counts as done.
+// CancelService cancels service at one location: the location is archived and its nodes
+// unclaimed. A location already archived counts as done.
+//
+// API: DELETE /Customers/{id}/locations/{locationId}
 func (c *Client) CancelService(ctx context.Context, customerID, locationID string) error {
 	err := c.Locations.Delete(ctx, customerID, locationID)
 	if errors.Is(err, ErrLocationArchived) {
@@ -64,10 +67,11 @@ func (c *Client) CancelService(ctx context.Context, customerID, locationID strin
 	return err
 }
 
-// CancelServiceByServiceID cancels service at the location that carries serviceID:
-// GET /Partners/locations/{serviceId}, then CancelService. When no location carries it
-// (none ever did, or it is already cancelled and no longer found) the error matches
-// ErrNotFound.
+// CancelServiceByServiceID cancels service at the location that carries serviceID (then
+// CancelService). When no location carries it (none ever did, or it is already cancelled and no
+// longer found) the error matches ErrNotFound.
+//
+// API: GET /Partners/locations/{serviceId}, then DELETE /Customers/{id}/locations/{locationId}
 func (c *Client) CancelServiceByServiceID(ctx context.Context, serviceID string) error {
 	if err := checkID("serviceID", serviceID); err != nil {
 		return err
@@ -79,15 +83,19 @@ func (c *Client) CancelServiceByServiceID(ctx context.Context, serviceID string)
 	return c.CancelService(ctx, loc.CustomerID, loc.ID)
 }
 
-// CancelAccount cancels a whole account: DELETE /Customers/{id}. Every location is archived,
-// every node unclaimed, and Plume's GDPR erasure starts. An unknown customer (including one
-// cancelled before) is returned as an error matching ErrNotFound.
+// CancelAccount cancels a whole account: every location is archived, every node unclaimed, and
+// Plume's GDPR erasure starts. An unknown customer (including one cancelled before) is
+// returned as an error matching ErrNotFound.
+//
+// API: DELETE /Customers/{id}
 func (c *Client) CancelAccount(ctx context.Context, customerID string) error {
 	return c.Customers.Delete(ctx, customerID)
 }
 
 // Suspend lowers the service at a location to NoService (WiFi stopped, configuration kept) or
-// BasicService: PATCH /Customers/{id}/locations/{id}/serviceLevel.
+// BasicService.
+//
+// API: PATCH /Customers/{id}/locations/{locationId}/serviceLevel
 func (c *Client) Suspend(ctx context.Context, customerID, locationID string, level ServiceLevelStatus) error {
 	if level != NoService && level != BasicService {
 		return invalid("ServiceLevelStatus", "Suspend takes noService or basicService, got %q", string(level))
@@ -96,7 +104,9 @@ func (c *Client) Suspend(ctx context.Context, customerID, locationID string, lev
 	return err
 }
 
-// Resume restores full service at a location: PATCH …/serviceLevel {"status":"fullService"}.
+// Resume restores full service at a location.
+//
+// API: PATCH /Customers/{id}/locations/{locationId}/serviceLevel {"status":"fullService"}
 func (c *Client) Resume(ctx context.Context, customerID, locationID string) error {
 	_, err := c.Locations.SetServiceLevel(ctx, customerID, locationID, FullService)
 	return err

@@ -69,18 +69,6 @@ type NodeOutcome struct {
 	Err            error
 }
 
-// OnboardError names the step at which Onboard stopped. It unwraps to the cause.
-type OnboardError struct {
-	Step string
-	Err  error
-}
-
-// Error describes the failure; it never carries a secret.
-func (e *OnboardError) Error() string { return "plume: onboard: " + e.Step + ": " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *OnboardError) Unwrap() error { return e.Err }
-
 // serials returns the gateway then the extenders.
 func (r *OnboardRequest) serials() []string {
 	var s []string
@@ -148,6 +136,8 @@ func (r *OnboardRequest) validate(defaultPartner string) error {
 // the state of an uninterrupted run, with one customer. On failure it returns the partial
 // result and an *OnboardError naming the step. A node that cannot be claimed stops the flow
 // before the checkpoint, so onboarding is never marked complete with a node missing.
+//
+// API: POST /Customers/register, PATCH …/locations/{locationId}, PUT …/wanConfiguration, POST …/wifiNetwork, POST …/nodes (each serial), POST …/onboardingCheckpoint, PATCH /Customers/{id} or POST /Customers/resendEmailVerification
 func (c *Client) Onboard(ctx context.Context, req OnboardRequest) (*OnboardResult, error) {
 	if err := req.validate(c.partnerID); err != nil {
 		return nil, err

@@ -7,9 +7,11 @@ import (
 )
 
 // TokenExpiry returns when the client's bearer token expires: the cached token's expiry, or
-// that of one fetched now with the client-credentials grant (POST to the token URL). It checks
-// the credentials without exposing the token. The zero time means the token has no known
-// expiry (a WithTokenSource token may have none).
+// that of one fetched now with the client-credentials grant. It checks the credentials without
+// exposing the token. The zero time means the token has no known expiry (a WithTokenSource
+// token may have none).
+//
+// API: POST {token URL} (grant_type=client_credentials), only when no token is cached
 func (c *Client) TokenExpiry(ctx context.Context) (time.Time, error) {
 	if _, err := c.tokens.token(ctx, ""); err != nil {
 		return time.Time{}, fmt.Errorf("plume: TokenExpiry: %w", err)

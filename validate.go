@@ -66,3 +66,11 @@ func buildPath(segments ...string) string {
 	}
 	return b.String()
 }
+
+// checkAccountID refuses an empty accountId or one with a double quote.
+func checkAccountID(accountID string) error {
+	if strings.TrimSpace(accountID) == "" {
+		return invalid("AccountID", "must not be empty")
+	}
+	return checkNoQuote("AccountID", accountID)
+}

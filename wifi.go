@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -124,47 +122,6 @@ func (r WifiNetworkRequest) LogValue() slog.Value {
 	)
 }
 
-// maskedPrinter is a value that prints masked.
-type maskedPrinter interface {
-	fmt.Stringer
-	fmt.GoStringer
-}
-
-// formatMasked writes v's GoString for %#v, its quoted String for %q, its String otherwise.
-func formatMasked(f fmt.State, verb rune, v maskedPrinter) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, v.GoString())
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(v.String()))
-	default:
-		_, _ = io.WriteString(f, v.String())
-	}
-}
-
-// maskRaw returns raw, compacted, with secret-named members (encryptionKey, wpaKey, …) and
-// the key itself masked.
-func maskRaw(raw json.RawMessage, key string) string {
-	var compact bytes.Buffer
-	text := string(raw)
-	if json.Compact(&compact, raw) == nil {
-		text = compact.String()
-	}
-	if key != "" {
-		text = strings.ReplaceAll(text, key, redact.Mask)
-	}
-	return redact.Fields(text)
-}
-
-// goTime prints t as Go source would build it, or the zero value.
-func goTime(t time.Time) string {
-	if t.IsZero() {
-		return "time.Time{}"
-	}
-	return fmt.Sprintf("time.Date(%d, %d, %d, %d, %d, %d, %d, time.UTC)",
-		t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond())
-}
-
 // WifiNetworkUpdate is the body of Update: only the fields set are sent, and at least one
 // must be. The key cannot be changed here: use Replace.
 type WifiNetworkUpdate struct {
@@ -216,8 +173,9 @@ func oneOf(v string, set []string) bool {
 	return false
 }
 
-// Get returns the WiFi network of a location; a location without one answers 404
-// (ErrNotFound). GET /Customers/{id}/locations/{locationId}/wifiNetwork
+// Get returns the WiFi network of a location; a location without one answers 404 (ErrNotFound).
+//
+// API: GET /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Get(ctx context.Context, customerID, locationID string) (*WifiNetwork, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
@@ -229,15 +187,17 @@ func (s *WifiNetworksService) Get(ctx context.Context, customerID, locationID st
 	})
 }
 
-// Create sets up the WiFi network of a location that has none (ErrWifiNetworkExists
-// otherwise). It is needed only for pods without an ISP gateway.
-// POST /Customers/{id}/locations/{locationId}/wifiNetwork
+// Create sets up the WiFi network of a location that has none (ErrWifiNetworkExists otherwise).
+// It is needed only for pods without an ISP gateway.
+//
+// API: POST /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Create(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {
 	return s.write(ctx, "WifiNetworks.Create", http.MethodPost, customerID, locationID, req, createWifiMeanings)
 }
 
 // Replace replaces the SSID, key and WPA mode of a location's WiFi network.
-// PUT /Customers/{id}/locations/{locationId}/wifiNetwork
+//
+// API: PUT /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Replace(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {
 	return s.write(ctx, "WifiNetworks.Replace", http.MethodPut, customerID, locationID, req, nil)
 }
@@ -260,7 +220,8 @@ func (s *WifiNetworksService) write(ctx context.Context, op, method, customerID,
 }
 
 // Update changes the settings of upd that are set and returns the whole network.
-// PATCH /Customers/{id}/locations/{locationId}/wifiNetwork
+//
+// API: PATCH /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Update(ctx context.Context, customerID, locationID string, upd WifiNetworkUpdate) (*WifiNetwork, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
@@ -278,15 +239,22 @@ func (s *WifiNetworksService) Update(ctx context.Context, customerID, locationID
 
 // send runs r and decodes its answer, wrapped or bare.
 func (s *WifiNetworksService) send(ctx context.Context, r *request) (*WifiNetwork, error) {
-	var body json.RawMessage
-	if _, err := s.client.do(ctx, r, &body); err != nil {
+	answer, err := call[wifiAnswer](ctx, s.client, r)
+	if err != nil {
 		return nil, err
 	}
+	return &answer.WifiNetwork, nil
+}
+
+// wifiAnswer is the answer of every WifiNetwork call (see decodeWifiNetwork).
+type wifiAnswer struct{ WifiNetwork }
+
+func (a *wifiAnswer) decodeBody(body []byte) error {
 	network, err := decodeWifiNetwork(body)
-	if err != nil {
-		return nil, s.client.decodeError(r, "decoding response", err)
+	if err == nil {
+		a.WifiNetwork = *network
 	}
-	return network, nil
+	return err
 }
 
 func wifiPath(customerID, locationID string) string {
