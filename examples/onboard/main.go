@@ -12,12 +12,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 
 	"github.com/plumecloud/plume-go"
-	"github.com/plumecloud/plume-go/examples/internal/setup"
+	"github.com/plumecloud/plume-go/plumetest"
 )
 
 func main() {
@@ -34,17 +35,17 @@ func run() error {
 	serviceID := flag.String("service-id", "svc-demo-000001", "your service id for the location")
 	ssid := flag.String("ssid", "Lovelace-Home", "WiFi network name")
 	key := flag.String("wifi-key", "analytical-engine-1843", "WiFi passphrase (8 to 63 characters)")
-	gateway := flag.String("gateway", setup.FakeGateway, "serial of the gateway")
-	pods := flag.String("pods", strings.Join(setup.FakePods, ","), "serials of the pods, comma separated")
+	gateway := flag.String("gateway", "GW-DEMO-0001", "serial of the gateway")
+	pods := flag.String("pods", "POD-DEMO-0001,POD-DEMO-0002", "serials of the pods, comma separated")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	env, err := setup.Open(os.Stdout)
+	client, closeFake, err := newClient(*gateway, splitList(*pods))
 	if err != nil {
 		return err
 	}
-	defer env.Close()
+	defer closeFake()
 
 	req := plume.OnboardRequest{
 		AccountID:         *account,
@@ -56,13 +57,48 @@ func run() error {
 		Extenders:         splitList(*pods),
 		EmailVerification: plume.MarkEmailVerified,
 	}
-	res, err := env.Client.Onboard(ctx, req)
+	res, err := client.Onboard(ctx, req)
 	printResult(res)
 	var onboardErr *plume.OnboardError
 	if errors.As(err, &onboardErr) {
 		return fmt.Errorf("stopped at step %q (run again to resume): %w", onboardErr.Step, onboardErr.Err)
 	}
 	return err
+}
+
+// newClient builds the client: against the Plume Cloud named by the PLUME_* variables when
+// they are set (plume.NewClientFromEnv), else against the built-in fake Plume Cloud
+// (plumetest), with the gateway and pods in its inventory. A real integration needs only the
+// first branch; the second shows the options every client is made of.
+func newClient(gateway string, pods []string) (*plume.Client, func(), error) {
+	var opts []plume.Option
+	if os.Getenv("PLUME_DEBUG") != "" { // one debug line per HTTP attempt, never a secret
+		opts = append(opts, plume.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	if plume.EnvConfigured() {
+		client, err := plume.NewClientFromEnv(opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Printf("Using the Plume Cloud at %s\n", os.Getenv(plume.EnvAPIURL))
+		return client, func() {}, nil
+	}
+	srv, err := plumetest.Start()
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the fake Plume Cloud: %w", err)
+	}
+	srv.AddGateways(gateway)
+	srv.AddInventory(pods...)
+	client, err := plume.NewClient(append([]plume.Option{
+		plume.WithBaseURL(srv.URL),               // the API base URL, /api included
+		plume.WithCredentials(srv.Credentials()), // token URL, client id and secret, partner id
+	}, opts...)...)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	fmt.Printf("Using the built-in fake Plume Cloud at %s (set PLUME_API_URL, PLUME_AUTH_URL, PLUME_PARTNER_ID and PLUME_AUTH_HASH to use a real one)\n", srv.URL)
+	return client, srv.Close, nil
 }
 
 func printResult(res *plume.OnboardResult) {
