@@ -50,6 +50,8 @@ func (p *plainCustomer) with(raw json.RawMessage) Customer { c := Customer(*p); 
 // UnmarshalJSON decodes the API's Customer object and keeps it whole in Raw.
 func (c *Customer) UnmarshalJSON(data []byte) error { return c.decodeBody(data) }
 
+func (c *Customer) missing() string { return missingID(c.ID) }
+
 func (c *Customer) decodeBody(body []byte) error {
 	return decodeRawInto(c, body, (*plainCustomer).with)
 }

@@ -309,10 +309,10 @@ func TestCustomersListFilter(t *testing.T) {
 	}
 }
 
-func TestCustomersListNullIsEmpty(t *testing.T) {
+func TestCustomersListEmptyArrayIsEmpty(t *testing.T) {
 	t.Parallel()
 	c, m := newMockClient(t)
-	m.reply(http.StatusOK, `null`)
+	m.reply(http.StatusOK, `[]`)
 	got, err := c.Customers.List(t.Context(), nil)
 	require.NoError(t, err)
 	assert.NotNil(t, got)
@@ -738,8 +738,7 @@ func TestCustomersSearchLenientShapes(t *testing.T) {
 		body string
 		want []CustomerMatch
 	}{
-		"null":             {`null`, []CustomerMatch{}},
-		"no body":          {``, []CustomerMatch{}},
+		"empty array":      {`[]`, []CustomerMatch{}},
 		"empty object":     {`{}`, []CustomerMatch{}},
 		"single object":    {`{"id":"c1","accountId":"A-1","locations":[{"id":"l1"}]}`, []CustomerMatch{{ID: "c1", AccountID: "A-1", LocationIDs: []string{"l1"}}}},
 		"string locations": {`[{"id":"c1","locations":["l1","l2"]}]`, []CustomerMatch{{ID: "c1", LocationIDs: []string{"l1", "l2"}}}},

@@ -24,6 +24,22 @@ type bodyDecoder interface {
 	decodeBody(body []byte) error
 }
 
+// optionalAnswer is an answer type for which an empty body (a 204, or 200 with nothing) is a
+// valid answer: the call decides what it means.
+type optionalAnswer interface{ optional() }
+
+// checkedAnswer is an answer type that knows what a caller needs from it: missing returns
+// what is absent ("no id"), or "" when the answer is usable.
+type checkedAnswer interface{ missing() string }
+
+// missingID is the reason of an answer without its id.
+func missingID(id string) string {
+	if id == "" {
+		return "no id"
+	}
+	return ""
+}
+
 // decodeAnswer decodes a 2xx body into out.
 func decodeAnswer(body []byte, out any) error {
 	if d, ok := out.(bodyDecoder); ok {

@@ -20,7 +20,36 @@ var (
 	ErrRateLimited  = errors.New("plume: rate limited")          // 429 or the WAF's 403
 	ErrAuth         = errors.New("plume: authentication failed") // the token endpoint refused
 	ErrInvalidInput = errors.New("plume: invalid input")         // rejected before any request
+
+	// ErrUnexpectedResponse is a 2xx answer the call cannot use: empty, whitespace only or
+	// null where the contract promises an object or an array, or an object without what the
+	// caller needs to go on (an id, a status). The error is an *UnexpectedResponseError.
+	ErrUnexpectedResponse = errors.New("plume: unexpected response")
 )
+
+// UnexpectedResponseError is a 2xx answer the call cannot use (see ErrUnexpectedResponse).
+// It unwraps to ErrUnexpectedResponse. The call may have taken effect: a write answered
+// with nothing usable is not known to have failed.
+type UnexpectedResponseError struct {
+	StatusCode int    // the 2xx status
+	Op         string // SDK operation, e.g. "Locations.Get"
+	Method     string // HTTP method
+	Path       string // URL path as sent, base path included; no host, no query
+	RequestID  string // first of X-Request-Id, X-Amzn-RequestId, X-Amzn-Trace-Id
+	Reason     string // what was missing: "empty body", "null", "no id"
+}
+
+// Error describes the answer; it never carries a secret (it quotes no part of the body).
+func (e *UnexpectedResponseError) Error() string {
+	msg := fmt.Sprintf("plume: %s: %s %s: %d: unexpected response: %s", e.Op, e.Method, e.Path, e.StatusCode, e.Reason)
+	if e.RequestID != "" {
+		msg += " [request id " + e.RequestID + "]"
+	}
+	return msg
+}
+
+// Unwrap returns ErrUnexpectedResponse.
+func (e *UnexpectedResponseError) Unwrap() error { return ErrUnexpectedResponse }
 
 // Per-operation meanings. Each wraps the sentinel of its kind, and an *Error carrying one
 // unwraps to both, so errors.Is(err, ErrNodeOwnedElsewhere) and errors.Is(err, ErrConflict)

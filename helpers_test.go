@@ -42,6 +42,21 @@ type mockAPI struct {
 	status int
 	header http.Header
 	body   string
+	queue  []queued // answered first, in order, before the reply set last
+}
+
+// queued is one answer of mockAPI.then.
+type queued struct {
+	status int
+	body   string
+}
+
+// then queues answers for the next requests, in order; after them the reply set last answers.
+func (m *mockAPI) then(status int, body string) *mockAPI {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queue = append(m.queue, queued{status, body})
+	return m
 }
 
 // newMockClient returns a client over an httpmock transport (never the global one) with a
@@ -78,11 +93,16 @@ func (m *mockAPI) respond(req *http.Request) (*http.Response, error) {
 		Header: req.Header.Clone(),
 		Body:   body,
 	})
-	resp := httpmock.NewStringResponse(m.status, m.body)
+	status, text := m.status, m.body
+	if len(m.queue) > 0 {
+		status, text = m.queue[0].status, m.queue[0].body
+		m.queue = m.queue[1:]
+	}
+	resp := httpmock.NewStringResponse(status, text)
 	for k, v := range m.header {
 		resp.Header[k] = v
 	}
-	if resp.Header.Get("Content-Type") == "" && m.body != "" {
+	if resp.Header.Get("Content-Type") == "" && text != "" {
 		resp.Header.Set("Content-Type", "application/json")
 	}
 	resp.Request = req

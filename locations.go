@@ -61,6 +61,8 @@ func (p *plainLocation) with(raw json.RawMessage) Location {
 // UnmarshalJSON decodes the API's Location object and keeps it whole in Raw.
 func (l *Location) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
 
+func (l *Location) missing() string { return missingID(l.ID) }
+
 func (l *Location) decodeBody(body []byte) error {
 	return decodeRawInto(l, body, (*plainLocation).with)
 }
@@ -203,7 +205,9 @@ func (s *LocationsService) Get(ctx context.Context, customerID, locationID strin
 	})
 }
 
-// Create adds a location to a customer. It does not create a WiFi network.
+// Create adds a location to a customer. It does not create a WiFi network. When the answer
+// carries no id (the reference draws {}), Create makes one more call, GET …/locations, and
+// returns the newest location with the name (and serviceId) it sent.
 //
 // API: POST /Customers/{id}/locations
 func (s *LocationsService) Create(ctx context.Context, customerID string, req LocationCreate) (*Location, error) {
@@ -213,12 +217,48 @@ func (s *LocationsService) Create(ctx context.Context, customerID string, req Lo
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return call[Location](ctx, s.client, &request{
+	created, err := call[createdLocation](ctx, s.client, &request{
 		op:     "Locations.Create",
 		method: http.MethodPost,
 		path:   buildPath("Customers", customerID, "locations"),
 		body:   req,
 	})
+	if err != nil {
+		return nil, err
+	}
+	if created.ID != "" {
+		return &created.Location, nil
+	}
+	return s.findCreated(ctx, customerID, req)
+}
+
+// createdLocation is the answer of Create: the new Location, or {} as the reference draws it.
+type createdLocation struct{ Location }
+
+func (*createdLocation) missing() string { return "" } // Create reads the location when the id is absent
+
+// findCreated finds the location Create just made when the answer did not carry it: the
+// newest of the customer's locations with the name (and serviceId) sent.
+func (s *LocationsService) findCreated(ctx context.Context, customerID string, req LocationCreate) (*Location, error) {
+	locations, err := s.List(ctx, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("plume: Locations.Create: the answer had no id and reading the locations failed: %w", err)
+	}
+	var found *Location
+	for i := range locations {
+		l := &locations[i]
+		if l.Name != req.Name || (req.ServiceID != "" && l.ServiceID != req.ServiceID) {
+			continue
+		}
+		if found == nil || l.CreatedAt.After(found.CreatedAt) {
+			found = l
+		}
+	}
+	if found == nil {
+		return nil, &UnexpectedResponseError{StatusCode: http.StatusOK, Op: "Locations.Create", Method: http.MethodGet,
+			Path: s.client.basePath + buildPath("Customers", customerID, "locations"), Reason: fmt.Sprintf("the answer had no id and no location named %q was found", req.Name)}
+	}
+	return found, nil
 }
 
 // Update changes the name, serviceId or profile of a location and returns the full location.
@@ -277,7 +317,8 @@ func (s *LocationsService) Delete(ctx context.Context, customerID, locationID st
 }
 
 // FindByServiceID finds the location whose serviceId (or id) is serviceID, with its customer,
-// among the partner's locations. No match is ErrNotFound.
+// among the partner's locations. No match (a 404, or an empty array) is ErrNotFound; an empty,
+// null or id-less answer is ErrUnexpectedResponse, never ErrNotFound.
 //
 // API: GET /Partners/locations/{keyword}
 func (s *LocationsService) FindByServiceID(ctx context.Context, serviceID string) (*LocationMatch, error) {
@@ -299,11 +340,23 @@ func (s *LocationsService) FindByServiceID(ctx context.Context, serviceID string
 	return match, nil
 }
 
-// locationMatchAnswer is the answer of FindByServiceID (see decodeLocationMatch).
-type locationMatchAnswer struct{ match *LocationMatch }
+// locationMatchAnswer is the answer of FindByServiceID (see decodeLocationMatch): a match, or
+// none when the answer is an empty array.
+type locationMatchAnswer struct {
+	match *LocationMatch
+	none  bool
+}
+
+func (a *locationMatchAnswer) missing() string {
+	if a.match == nil && !a.none {
+		return "no location id"
+	}
+	return ""
+}
 
 func (a *locationMatchAnswer) decodeBody(body []byte) (err error) {
 	a.match, err = decodeLocationMatch(body)
+	a.none = a.match == nil && bytes.HasPrefix(bytes.TrimSpace(body), []byte("["))
 	return err
 }
 

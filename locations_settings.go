@@ -24,7 +24,19 @@ type OnboardingCheckpoint struct {
 	CreatedAt  time.Time  `json:"createdAt,omitzero"`
 }
 
-// GetServiceLevel returns the service level of a location.
+func (l *ServiceLevel) missing() string {
+	if l.Status == "" {
+		return "no status"
+	}
+	return ""
+}
+
+// serviceLevelSet is the answer of SetServiceLevel, which may lack the status (the reference
+// draws {}): the call fills in the status it sent.
+type serviceLevelSet ServiceLevel
+
+// GetServiceLevel returns the service level of a location. An answer without a status is an
+// error matching ErrUnexpectedResponse.
 //
 // API: GET /Customers/{id}/locations/{locationId}/serviceLevel
 func (s *LocationsService) GetServiceLevel(ctx context.Context, customerID, locationID string) (*ServiceLevel, error) {
@@ -39,7 +51,8 @@ func (s *LocationsService) GetServiceLevel(ctx context.Context, customerID, loca
 }
 
 // SetServiceLevel suspends (NoService), limits (BasicService) or restores (FullService) the
-// service of a location.
+// service of a location. An answer without a status (the reference draws {}) gets the status
+// the call sent.
 //
 // API: PATCH /Customers/{id}/locations/{locationId}/serviceLevel
 func (s *LocationsService) SetServiceLevel(ctx context.Context, customerID, locationID string, status ServiceLevelStatus) (*ServiceLevel, error) {
@@ -52,7 +65,7 @@ func (s *LocationsService) SetServiceLevel(ctx context.Context, customerID, loca
 	if err := checkEnum("Status", status, ServiceLevelStatus.valid); err != nil {
 		return nil, err
 	}
-	return call[ServiceLevel](ctx, s.client, &request{
+	level, err := call[serviceLevelSet](ctx, s.client, &request{
 		op:     "Locations.SetServiceLevel",
 		method: http.MethodPatch,
 		path:   buildPath("Customers", customerID, "locations", locationID, "serviceLevel"),
@@ -60,10 +73,18 @@ func (s *LocationsService) SetServiceLevel(ctx context.Context, customerID, loca
 			Status ServiceLevelStatus `json:"status"`
 		}{status},
 	})
+	if err != nil {
+		return nil, err
+	}
+	if level.Status == "" {
+		level.Status = status
+	}
+	return (*ServiceLevel)(level), nil
 }
 
 // SetOnboardingCheckpoint records an onboarding checkpoint; OnboardingComplete also sends the
-// customer an email.
+// customer an email. The answer is read wrapped once or twice, or bare; one without a value
+// or location id gets the checkpoint and location id the call sent.
 //
 // API: POST /Customers/{id}/locations/{locationId}/onboardingCheckpoint
 func (s *LocationsService) SetOnboardingCheckpoint(ctx context.Context, customerID, locationID string, checkpoint Checkpoint) (*OnboardingCheckpoint, error) {
@@ -86,6 +107,12 @@ func (s *LocationsService) SetOnboardingCheckpoint(ctx context.Context, customer
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cp.Value == "" {
+		cp.Value = checkpoint
+	}
+	if cp.LocationID == "" {
+		cp.LocationID = locationID
 	}
 	return &cp.OnboardingCheckpoint, nil
 }

@@ -69,8 +69,6 @@ func TestLocationsListLenientShapes(t *testing.T) {
 		{"single object", fixture(t, "locations_single.json"), []string{locTestLocation}},
 		{"empty array", `[]`, []string{}},
 		{"empty object", `{}`, []string{}},
-		{"null", `null`, []string{}},
-		{"empty body", ``, []string{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,9 +211,30 @@ func TestLocationsCreateNameOnly(t *testing.T) {
 	c, m := newMockClient(t)
 	m.reply(200, `{}`)
 	loc, err := c.Locations.Create(t.Context(), locTestOddID, LocationCreate{Name: "Cabin"})
+	require.ErrorIs(t, err, ErrUnexpectedResponse, "an answer without id, and no location of that name to be found")
+	assert.Nil(t, loc)
+	reqs := m.requests()
+	require.Len(t, reqs, 2)
+	assertRequest(t, reqs[0], http.MethodPost, "/api/Customers/"+locTestOddEscaped+"/locations", "", `{"name":"Cabin"}`)
+	assertRequest(t, reqs[1], http.MethodGet, "/api/Customers/"+locTestOddEscaped+"/locations", "", "")
+}
+
+// The reference draws the create answer as {}: Create then reads the locations once and
+// returns the newest one with the name and serviceId it sent.
+func TestLocationsCreateEmptyAnswerReadsTheNewLocation(t *testing.T) {
+	t.Parallel()
+	c, m := newMockClient(t)
+	m.then(200, `{}`).reply(200, `[
+		{"id":"old","name":"Cabin","serviceId":"S-1","createdAt":"2026-01-01T00:00:00Z"},
+		{"id":"new","name":"Cabin","serviceId":"S-1","createdAt":"2026-06-01T00:00:00Z"},
+		{"id":"other","name":"Cabin","serviceId":"S-2","createdAt":"2026-07-01T00:00:00Z"},
+		{"id":"home","name":"Home","createdAt":"2026-08-01T00:00:00Z"}]`)
+	loc, err := c.Locations.Create(t.Context(), locTestCustomer, LocationCreate{Name: "Cabin", ServiceID: "S-1"})
 	require.NoError(t, err)
-	require.NotNil(t, loc)
-	assertRequest(t, m.only(), http.MethodPost, "/api/Customers/"+locTestOddEscaped+"/locations", "", `{"name":"Cabin"}`)
+	assert.Equal(t, "new", loc.ID)
+	reqs := m.requests()
+	require.Len(t, reqs, 2, "one create and one read")
+	assertRequest(t, reqs[1], http.MethodGet, "/api/Customers/"+locTestCustomer+"/locations", "", "")
 }
 
 func TestLocationsCreateErrors(t *testing.T) {
@@ -631,12 +650,14 @@ func TestLocationsFindByServiceIDLenient(t *testing.T) {
 	cases := []struct {
 		name   string
 		body   string
-		wantID string // "" means ErrNotFound
+		wantID string // "" means ErrNotFound, "!" ErrUnexpectedResponse
 	}{
 		{"array", `[` + fixture(t, "location_match.json") + `]`, locTestLocation},
 		{"empty array", `[]`, ""},
-		{"empty object", `{}`, ""},
-		{"empty body", ``, ""},
+		{"empty object", `{}`, "!"},
+		{"null", `null`, "!"},
+		{"whitespace", " \n", "!"},
+		{"empty body", ``, "!"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -644,6 +665,12 @@ func TestLocationsFindByServiceIDLenient(t *testing.T) {
 			c, m := newMockClient(t)
 			m.reply(200, tc.body)
 			match, err := c.Locations.FindByServiceID(t.Context(), "SVC-1")
+			if tc.wantID == "!" {
+				require.ErrorIs(t, err, ErrUnexpectedResponse)
+				require.NotErrorIs(t, err, ErrNotFound, "an unreadable answer is never read as not found")
+				assert.Nil(t, match)
+				return
+			}
 			if tc.wantID == "" {
 				require.ErrorIs(t, err, ErrNotFound)
 				assert.Nil(t, match)

@@ -115,22 +115,31 @@ func (w *WANConfiguration) decodeBody(body []byte) error {
 	return decodeRawInto(w, body, (*plainWAN).with)
 }
 
-// GetWANConfiguration returns the WAN configuration of a location.
+// GetWANConfiguration returns the WAN configuration of a location. An answer without a
+// locationId (the reference draws {}) gets the location id of the call.
 //
 // API: GET /Customers/{id}/locations/{locationId}/wanConfiguration
 func (s *LocationsService) GetWANConfiguration(ctx context.Context, customerID, locationID string) (*WANConfiguration, error) {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	return call[WANConfiguration](ctx, s.client, &request{
+	wan, err := call[WANConfiguration](ctx, s.client, &request{
 		op:     "Locations.GetWANConfiguration",
 		method: http.MethodGet,
 		path:   buildPath("Customers", customerID, "locations", locationID, "wanConfiguration"),
 	})
+	if err != nil {
+		return nil, err
+	}
+	if wan.LocationID == "" {
+		wan.LocationID = locationID
+	}
+	return wan, nil
 }
 
 // SetStaticIPv4 sets the static IPv4 WAN setup of a location's gateway and returns the full WAN
-// configuration.
+// configuration. An answer without a locationId or staticIPv4 (the reference draws {}) gets
+// the location id and the configuration the call sent.
 //
 // API: PUT /Customers/{id}/locations/{locationId}/wanConfiguration {"staticIPv4":{…}}
 func (s *LocationsService) SetStaticIPv4(ctx context.Context, customerID, locationID string, cfg StaticIPv4) (*WANConfiguration, error) {
@@ -140,7 +149,7 @@ func (s *LocationsService) SetStaticIPv4(ctx context.Context, customerID, locati
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return call[WANConfiguration](ctx, s.client, &request{
+	wan, err := call[WANConfiguration](ctx, s.client, &request{
 		op:     "Locations.SetStaticIPv4",
 		method: http.MethodPut,
 		path:   buildPath("Customers", customerID, "locations", locationID, "wanConfiguration"),
@@ -148,4 +157,15 @@ func (s *LocationsService) SetStaticIPv4(ctx context.Context, customerID, locati
 			StaticIPv4 StaticIPv4 `json:"staticIPv4"`
 		}{cfg},
 	})
+	if err != nil {
+		return nil, err
+	}
+	if wan.LocationID == "" {
+		wan.LocationID = locationID
+	}
+	if wan.StaticIPv4 == nil {
+		sent := cfg
+		wan.StaticIPv4 = &sent
+	}
+	return wan, nil
 }

@@ -54,6 +54,8 @@ type claimAnswer struct {
 	Claimed []ClaimedNode
 }
 
+func (*claimAnswer) optional() {} // a 204: already claimed here
+
 func (a *claimAnswer) decodeBody(body []byte) error {
 	var w struct {
 		Claimed []plainClaimedNode `json:"claimed"`
@@ -103,6 +105,8 @@ func (p *plainNode) with(raw json.RawMessage) Node { n := Node(*p); n.Raw = raw;
 // UnmarshalJSON decodes a node object and keeps it whole in Raw.
 func (n *Node) UnmarshalJSON(data []byte) error { return n.decodeBody(data) }
 
+func (n *Node) missing() string { return missingID(n.ID) }
+
 func (n *Node) decodeBody(body []byte) error {
 	return decodeRawInto(n, body, (*plainNode).with)
 }
@@ -135,6 +139,13 @@ type NodeLookup struct {
 	LocationID   string `json:"locationId"`
 	PackID       string `json:"packId"`
 	PartnerID    string `json:"partnerId"`
+}
+
+func (l *NodeLookup) missing() string {
+	if l.SerialNumber == "" && l.CustomerID == "" && l.LocationID == "" && l.PackID == "" && l.PartnerID == "" {
+		return "no node (none of serialNumber, customerId, locationId, packId, partnerId)"
+	}
+	return ""
 }
 
 // Claimed reports whether the node is claimed: it has a customer and a location.

@@ -205,7 +205,17 @@ func (c *Client) registerOrResume(ctx context.Context, req OnboardRequest, res *
 	})
 	if err == nil {
 		res.CustomerID, res.LocationID, res.Email = reg.ID, reg.LocationID, reg.Email
-		return nil, "", nil
+		if reg.LocationID != "" {
+			return nil, "", nil
+		}
+		// An answer in a shape without locationId: the location the cloud created with the
+		// customer is its only one.
+		loc, err := c.resumeLocation(ctx, reg.ID, "")
+		if err != nil {
+			return nil, StepRegister, err
+		}
+		res.LocationID = loc.ID
+		return loc, "", nil
 	}
 	if !errors.Is(err, ErrDuplicateAccount) {
 		return nil, StepRegister, err

@@ -121,9 +121,9 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		rejected = raw.Bearer
 	}
 	if raw.StatusCode >= 200 && raw.StatusCode < 300 {
-		if out != nil && len(bytes.TrimSpace(raw.Body)) > 0 {
-			if err := decodeAnswer(raw.Body, out); err != nil {
-				return nil, c.decodeError(r, fmt.Sprintf("decoding response (HTTP %d)", raw.StatusCode), err)
+		if out != nil {
+			if err := c.decodeInto(r, path, raw, out); err != nil {
+				return nil, err
 			}
 		}
 		return &response{StatusCode: raw.StatusCode, Body: raw.Body}, nil

@@ -1,6 +1,7 @@
 package plume
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,44 @@ import (
 	"github.com/plumecloud/plume-go/internal/retry"
 	"github.com/plumecloud/plume-go/internal/transport"
 )
+
+// decodeInto decodes a 2xx answer into out under the one rule every call follows: an empty,
+// whitespace-only or null body is an *UnexpectedResponseError unless out is an
+// optionalAnswer, and so is an answer that decodes but lacks what a checkedAnswer needs.
+func (c *Client) decodeInto(r *request, path string, raw *rawResponse, out any) error {
+	body := bytes.TrimSpace(raw.Body)
+	if len(body) == 0 || string(body) == "null" {
+		if _, ok := out.(optionalAnswer); ok {
+			return nil
+		}
+		reason := "empty body"
+		if len(body) > 0 {
+			reason = "null"
+		}
+		return c.unexpected(r, path, raw, reason)
+	}
+	if err := decodeAnswer(raw.Body, out); err != nil {
+		return c.decodeError(r, fmt.Sprintf("decoding response (HTTP %d)", raw.StatusCode), err)
+	}
+	if checked, ok := out.(checkedAnswer); ok {
+		if reason := checked.missing(); reason != "" {
+			return c.unexpected(r, path, raw, reason)
+		}
+	}
+	return nil
+}
+
+// unexpected builds the *UnexpectedResponseError of a 2xx answer.
+func (c *Client) unexpected(r *request, path string, raw *rawResponse, reason string) error {
+	return &UnexpectedResponseError{
+		StatusCode: raw.StatusCode,
+		Op:         r.op,
+		Method:     r.method,
+		Path:       path,
+		RequestID:  transport.RequestID(raw.Header),
+		Reason:     reason,
+	}
+}
 
 // transportError wraps a failure to get an answer.
 func (c *Client) transportError(r *request, path string, err error) error {

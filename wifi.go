@@ -249,6 +249,13 @@ func (s *WifiNetworksService) send(ctx context.Context, r *request) (*WifiNetwor
 // wifiAnswer is the answer of every WifiNetwork call (see decodeWifiNetwork).
 type wifiAnswer struct{ WifiNetwork }
 
+func (a *wifiAnswer) missing() string {
+	if a.SSID == "" {
+		return "no ssid"
+	}
+	return ""
+}
+
 func (a *wifiAnswer) decodeBody(body []byte) error {
 	network, err := decodeWifiNetwork(body)
 	if err == nil {

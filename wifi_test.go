@@ -89,13 +89,12 @@ func TestWifiNetworksDecodeWrappedOrBare(t *testing.T) {
 
 func TestWifiNetworksDecodeEmptyAndBroken(t *testing.T) {
 	t.Parallel()
-	for _, body := range []string{"", "null", "{}"} {
+	for _, body := range []string{"", "null", "{}", `{"wifiNetwork":{}}`, `{"wifiNetwork":{"id":"w1"}}`} {
 		c, m := newMockClient(t)
 		m.reply(http.StatusOK, body)
 		got, err := c.WifiNetworks.Get(t.Context(), "c1", "l1")
-		require.NoError(t, err, "body %q", body)
-		assert.Empty(t, got.ID)
-		assert.Empty(t, got.EncryptionKey)
+		require.ErrorIs(t, err, ErrUnexpectedResponse, "body %q: a network without an SSID is not a network", body)
+		assert.Nil(t, got)
 	}
 
 	c, m := newMockClient(t)
