@@ -45,6 +45,17 @@ func (c Credentials) GoString() string { return c.String() }
 // fields one by one, the secret among them.
 func (c Credentials) Format(f fmt.State, verb rune) { formatMasked(f, verb, c) }
 
+// MarshalJSON encodes the credentials with the secret masked.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	type plain Credentials
+	p := plain(c)
+	p.ClientSecret = redact.Secret(p.ClientSecret)
+	return json.Marshal(p)
+}
+
+// MarshalText returns String: the credentials with the secret masked.
+func (c Credentials) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
 // LogValue returns the credentials with the secret masked, for slog.
 func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -299,7 +310,7 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		if isContextErr(err) {
 			return nil, fmt.Errorf("plume: token request: %w", err)
 		}
-		return nil, &redactedError{msg: "plume: token request: " + c.redactText(err.Error(), nil), err: err}
+		return nil, &redactedError{msg: "plume: token request: " + c.redactText(err.Error(), nil), err: c.redactChain(err, nil)}
 	}
 	var tr tokenResponse
 	decodeErr := json.Unmarshal(raw.Body, &tr)

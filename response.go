@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/plumecloud/plume-go/internal/redact"
@@ -58,20 +59,46 @@ func (c *Client) transportError(r *request, path string, err error) error {
 		return fmt.Errorf("plume: %s %s %s: %w", r.op, r.method, path, err)
 	}
 	msg := c.redactText(err.Error(), r.secrets)
-	return &redactedError{msg: "plume: " + r.op + " " + r.method + " " + path + ": " + msg, err: err}
+	return &redactedError{msg: "plume: " + r.op + " " + r.method + " " + path + ": " + msg, err: c.redactChain(err, r.secrets)}
 }
 
 // decodeError wraps a failure to decode an answer. encoding/json and time quote the value
 // they could not parse ("parsing time \"<value>\""), which may be a secret of the call.
 func (c *Client) decodeError(r *request, what string, err error) error {
-	return &redactedError{msg: "plume: " + r.op + ": " + what + ": " + c.redactText(err.Error(), r.secrets), err: err}
+	return &redactedError{msg: "plume: " + r.op + ": " + what + ": " + c.redactText(err.Error(), r.secrets), err: c.redactChain(err, r.secrets)}
 }
 
 // redactedError keeps the cause for errors.Is/As while its text is redacted: the text of a
-// transport or decoding error may quote a URL or a value of the answer.
+// transport or decoding error may quote a URL or a value of the answer. Its cause is
+// redacted too (redactChain), so that no Unwrap or As along the chain prints a secret.
 type redactedError struct {
 	msg string
 	err error
+}
+
+// redactChain returns err with every text along its Unwrap chain redacted. A *url.Error keeps
+// its type, with the URL redacted, so that errors.As still finds it; any other error whose
+// text (or whose causes' text) would change is replaced by a redactedError carrying the
+// redacted text and the redacted rest of the chain. Sentinels such as context.Canceled and
+// io.ErrUnexpectedEOF print no secret and are kept as they are, so errors.Is still holds.
+func (c *Client) redactChain(err error, extra []string) error {
+	if err == nil || c.chainClean(err, extra) {
+		return err
+	}
+	if u, ok := err.(*url.Error); ok {
+		return &url.Error{Op: u.Op, URL: c.redactText(u.URL, extra), Err: c.redactChain(u.Err, extra)}
+	}
+	return &redactedError{msg: c.redactText(err.Error(), extra), err: c.redactChain(errors.Unwrap(err), extra)}
+}
+
+// chainClean reports whether no error along err's Unwrap chain prints a secret.
+func (c *Client) chainClean(err error, extra []string) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if text := err.Error(); c.redactText(text, extra) != text {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *redactedError) Error() string { return e.msg }

@@ -70,6 +70,17 @@ func (w WifiNetwork) GoString() string {
 // anything else String. Without it, verbs such as %d or %x would print the fields one by one.
 func (w WifiNetwork) Format(f fmt.State, verb rune) { formatMasked(f, verb, w) }
 
+// MarshalJSON encodes the network as the API's object with the key masked and without Raw,
+// so that a value holding a WifiNetwork, at any depth, never marshals the key.
+func (w WifiNetwork) MarshalJSON() ([]byte, error) {
+	p := plainWifiNetwork(w)
+	p.EncryptionKey = redact.Secret(p.EncryptionKey)
+	return json.Marshal(p)
+}
+
+// MarshalText returns String: the network with its key masked.
+func (w WifiNetwork) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
+
 // LogValue returns the network with its key masked, for slog.
 func (w WifiNetwork) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -112,6 +123,22 @@ func (r WifiNetworkRequest) GoString() string { return r.String() }
 
 // Format prints the request masked with every verb (see WifiNetwork.Format).
 func (r WifiNetworkRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, r) }
+
+// MarshalJSON encodes the request with the key masked: the request body the API receives is
+// built from an unexported wire type (wire), so nothing else ever marshals the key.
+func (r WifiNetworkRequest) MarshalJSON() ([]byte, error) {
+	w := r.wire()
+	w.EncryptionKey = redact.Secret(w.EncryptionKey)
+	return json.Marshal(w)
+}
+
+// MarshalText returns String: the request with its key masked.
+func (r WifiNetworkRequest) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// wifiRequestWire is the body of Create and Replace as sent, key included.
+type wifiRequestWire WifiNetworkRequest
+
+func (r WifiNetworkRequest) wire() wifiRequestWire { return wifiRequestWire(r) }
 
 // LogValue returns the request with its key masked, for slog.
 func (r WifiNetworkRequest) LogValue() slog.Value {
@@ -213,7 +240,7 @@ func (s *WifiNetworksService) write(ctx context.Context, op, method, customerID,
 		op:       op,
 		method:   method,
 		path:     wifiPath(customerID, locationID),
-		body:     req,
+		body:     req.wire(),
 		meanings: meanings,
 		secrets:  []string{req.EncryptionKey},
 	})

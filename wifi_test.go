@@ -401,8 +401,15 @@ func TestWifiNetworkRequestPrintsMasked(t *testing.T) {
 
 	body, err := json.Marshal(req)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"sae"}`, string(body),
-		"the wire form keeps the key: masking is for printing only")
+	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"[REDACTED]","wpaMode":"sae"}`, string(body),
+		"json.Marshal masks: only the request body (the unexported wire type) carries the key")
+
+	c, m := newMockClient(t)
+	m.reply(http.StatusOK, `{"wifiNetwork":{"ssid":"DoeHome"}}`)
+	_, err = c.WifiNetworks.Create(t.Context(), "c1", "l1", req)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"sae"}`, string(m.only().Body),
+		"the API receives the key")
 }
 
 func TestWifiNetworkMaskedErrorWrapping(t *testing.T) {
