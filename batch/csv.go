@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -67,18 +68,17 @@ func (r Record) Serials() []string {
 // per row. A row that cannot be read comes as a Record whose Err says where, and reading goes
 // on. A missing or unknown header, or a failure to read r, is the sequence's error, and the
 // end of it.
+//
+// The header is read leniently, in every form spreadsheets and people write it: a UTF-8
+// byte-order mark before it, CRLF or LF line ends, column names in any case, each quoted or
+// not, with spaces around them (outside the quotes as well as inside), and blank lines before
+// it. Data rows are strict CSV (RFC 4180, LF or CRLF).
 func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		cr := csv.NewReader(r)
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
-		header, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			yield(Record{}, errors.New("batch: CSV: the file is empty: a header row naming the columns is required"))
-			return
-		}
+		br := bufio.NewReaderSize(r, maxHeaderLine)
+		header, headerLine, err := readHeaderLine(br)
 		if err != nil {
-			yield(Record{}, fmt.Errorf("batch: CSV header: %w", err))
+			yield(Record{}, err)
 			return
 		}
 		cols, err := parseHeader(header)
@@ -86,6 +86,9 @@ func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
 			yield(Record{}, err)
 			return
 		}
+		cr := csv.NewReader(br)
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
 		for {
 			fields, err := cr.Read()
 			if errors.Is(err, io.EOF) {
@@ -93,7 +96,8 @@ func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
 			}
 			var parseErr *csv.ParseError
 			if errors.As(err, &parseErr) {
-				rec := Record{Line: parseErr.StartLine, Err: &RowError{Line: parseErr.StartLine, Reason: parseErr.Err.Error()}}
+				line := headerLine + parseErr.StartLine
+				rec := Record{Line: line, Err: &RowError{Line: line, Reason: parseErr.Err.Error()}}
 				if !yield(rec, nil) {
 					return
 				}
@@ -104,11 +108,98 @@ func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
 				return
 			}
 			line, _ := cr.FieldPos(0)
-			if !yield(cols.record(line, fields), nil) {
+			if !yield(cols.record(headerLine+line, fields), nil) {
 				return
 			}
 		}
 	}
+}
+
+// maxHeaderLine bounds the header row: far above any list of the known columns, it keeps a
+// file that is not a CSV from being read into memory whole in search of a line end.
+const maxHeaderLine = 64 << 10
+
+// utf8BOM is the byte-order mark spreadsheets put before the first byte of a UTF-8 file.
+const utf8BOM = "\ufeff"
+
+// readHeaderLine returns the fields of the header row, without its line end, and its line
+// number. Blank lines before it are skipped, as encoding/csv skips them; the byte-order mark
+// is dropped before anything else reads the line, so that a quoted first column stays quoted.
+func readHeaderLine(br *bufio.Reader) ([]string, int, error) {
+	if lead, err := br.Peek(len(utf8BOM)); err == nil && string(lead) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	for line := 1; ; line++ {
+		raw, err := br.ReadSlice('\n')
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			return nil, 0, fmt.Errorf("batch: CSV header: line %d is longer than %d bytes: not a CSV header", line, maxHeaderLine)
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, 0, fmt.Errorf("batch: CSV header: %w", err)
+		}
+		text := strings.TrimRight(string(raw), "\r\n")
+		if strings.TrimSpace(text) != "" {
+			fields, splitErr := splitHeader(text)
+			if splitErr != nil {
+				return nil, 0, fmt.Errorf("batch: CSV header: line %d: %w", line, splitErr)
+			}
+			return fields, line, nil
+		}
+		if err != nil { // io.EOF with nothing but blank lines
+			return nil, 0, errors.New("batch: CSV: the file is empty: a header row naming the columns is required")
+		}
+	}
+}
+
+// splitHeader splits a header line on commas. A field may be quoted ("" is a quote inside
+// quotes), with spaces before or after the quotes; spaces are trimmed by parseHeader.
+func splitHeader(line string) ([]string, error) {
+	var fields []string
+	for rest := line; ; {
+		field, tail, err := headerField(rest)
+		if err != nil {
+			return nil, fmt.Errorf("column %d: %w", len(fields)+1, err)
+		}
+		fields = append(fields, field)
+		if tail == "" {
+			return fields, nil
+		}
+		rest = tail[1:] // past the comma
+	}
+}
+
+// headerField reads one field off the front of s and returns it and what follows it: "" at
+// the end of the line, else the rest starting with its comma.
+func headerField(s string) (field, rest string, err error) {
+	trimmed := strings.TrimLeft(s, " \t")
+	if !strings.HasPrefix(trimmed, `"`) {
+		i := strings.IndexByte(s, ',')
+		if i < 0 {
+			i = len(s)
+		}
+		if strings.Contains(s[:i], `"`) {
+			return "", "", errors.New(`a quote inside a field that does not start with one`)
+		}
+		return s[:i], s[i:], nil
+	}
+	var b strings.Builder
+	for i := 1; i < len(trimmed); i++ {
+		if trimmed[i] != '"' {
+			b.WriteByte(trimmed[i])
+			continue
+		}
+		if i+1 < len(trimmed) && trimmed[i+1] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		after := strings.TrimLeft(trimmed[i+1:], " \t")
+		if after != "" && after[0] != ',' {
+			return "", "", errors.New("text after the closing quote")
+		}
+		return b.String(), after, nil
+	}
+	return "", "", errors.New("a quote that is not closed")
 }
 
 // columns maps a column name to its index in the header.
@@ -120,10 +211,10 @@ type columns struct {
 func parseHeader(header []string) (*columns, error) {
 	cols := &columns{index: map[string]int{}, n: len(header)}
 	for i, name := range header {
-		name = strings.ToLower(strings.TrimSpace(name))
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff") // the byte-order mark spreadsheets write
+		if i == 0 { // a byte-order mark inside the first quotes; ReadCSV drops the one before them
+			name = strings.TrimPrefix(strings.TrimSpace(name), utf8BOM)
 		}
+		name = strings.ToLower(strings.TrimSpace(name))
 		if !isKnownColumn(name) {
 			return nil, fmt.Errorf("batch: CSV header: unknown column %q (a header row is required; columns: %s)", name, strings.Join(knownColumns, ","))
 		}

@@ -193,3 +193,105 @@ func TestRowsOfEndsWithTheRecordsError(t *testing.T) {
 	}
 	assert.ErrorContains(t, got, "unknown column")
 }
+
+// TestReadCSVHeaderForms reads the same two rows under every form of header a spreadsheet or
+// a person writes: with or without a byte-order mark, LF or CRLF line ends, names in any
+// case, quoted or not, with spaces around them and blank lines before them. A quoted header
+// after a byte-order mark was refused before ("bare \" in non-quoted-field").
+func TestReadCSVHeaderForms(t *testing.T) {
+	t.Parallel()
+	names := []string{"account_id", "name", "gateway", "ssid"}
+	spellings := map[string]func(string) string{
+		"lower": strings.ToLower,
+		"upper": strings.ToUpper,
+		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"mixed": func(s string) string {
+			b := []byte(s)
+			for i := 0; i < len(b); i += 2 {
+				b[i] = strings.ToUpper(string(b[i]))[0]
+			}
+			return string(b)
+		},
+	}
+	quotings := map[string]func(i int, s string) string{
+		"bare":           func(_ int, s string) string { return s },
+		"quoted":         func(_ int, s string) string { return `"` + s + `"` },
+		"first quoted":   func(i int, s string) string { return map[bool]string{true: `"` + s + `"`, false: s}[i == 0] },
+		"spaced":         func(_ int, s string) string { return " " + s + " " },
+		"spaced quoted":  func(_ int, s string) string { return ` "` + s + `" ` },
+		"quoted spaced":  func(_ int, s string) string { return `" ` + s + ` "` },
+		"tab and quotes": func(_ int, s string) string { return "\t\"" + s + "\"" },
+	}
+	for _, bom := range []string{"", "\ufeff"} {
+		for _, eol := range []string{"\n", "\r\n"} {
+			for _, lead := range []string{"", eol} {
+				for spelling, spell := range spellings {
+					for quoting, quote := range quotings {
+						header := make([]string, len(names))
+						for i, n := range names {
+							header[i] = quote(i, spell(n))
+						}
+						text := bom + lead + strings.Join(header, ",") + eol +
+							"acct-1,Ada Lovelace,GW1, My Net " + eol +
+							`acct-2,"Grace ""Amazing"" Hopper",,` + eol
+						name := fmt.Sprintf("bom=%t eol=%q blank-first=%t %s %s", bom != "", eol, lead != "", spelling, quoting)
+						recs, err := readRecords(t, text)
+						if !assert.NoError(t, err, name) || !assert.Len(t, recs, 2, name) {
+							continue
+						}
+						headerLine := 1 + strings.Count(lead, "\n")
+						assert.Equal(t, headerLine+1, recs[0].Line, name)
+						assert.Equal(t, "acct-1", recs[0].AccountID, name)
+						assert.Equal(t, "Ada Lovelace", recs[0].Name, name)
+						assert.Equal(t, "GW1", recs[0].Gateway, name)
+						if assert.NotNil(t, recs[0].Wifi, name) {
+							assert.Equal(t, " My Net ", recs[0].Wifi.SSID, "%s: no CR left in the last field", name)
+						}
+						assert.Equal(t, `Grace "Amazing" Hopper`, recs[1].Name, name)
+						assert.Nil(t, recs[1].Wifi, name)
+						assert.NoError(t, recs[0].Err, name)
+						assert.NoError(t, recs[1].Err, name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestReadCSVHeaderFormsRejected: leniency ends where the header stops naming columns.
+func TestReadCSVHeaderFormsRejected(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"\ufeff":                                     "a header row naming the columns is required",
+		"\ufeff\r\n\r\n":                             "a header row naming the columns is required",
+		"\ufeff\"account_id\",\"name\n":              `line 1: column 2: a quote that is not closed`,
+		"\"account_id\"x,name\n":                     "line 1: column 1: text after the closing quote",
+		"acc\"ount_id,name\n":                        "line 1: column 1: a quote inside a field",
+		"\ufeff\"Account ID\",Name\r\n":              `unknown column "account id"`,
+		"\r\nACCOUNT_ID,Name,account_id\r\n":         `column "account_id" appears twice`,
+		strings.Repeat("x", 70<<10) + "\nacct\n":     "line 1 is longer than",
+		"\"account_id\",\"name\",\"wifi_pw\"\r\n":    `unknown column "wifi_pw"`,
+		" \"account_id\" , \"na\"\"me\" \r\nx,y\r\n": `unknown column "na\"me"`,
+	} {
+		_, err := readRecords(t, text)
+		assert.ErrorContains(t, err, want, "%q", text)
+	}
+}
+
+// TestReadCSVLinesAfterALenientHeader: line numbers count the lines before the header, and a
+// malformed data row is still reported at its line.
+func TestReadCSVLinesAfterALenientHeader(t *testing.T) {
+	t.Parallel()
+	text := "\ufeff\r\n\r\n\"ACCOUNT_ID\",\"Name\"\r\nacct-1,Ada\r\nacct-2,bad\"quote\r\n\r\nacct-3,\"multi\r\nline\"\r\nacct-4,x,extra\r\n"
+	recs, err := readRecords(t, text)
+	require.NoError(t, err)
+	require.Len(t, recs, 4)
+	assert.Equal(t, 4, recs[0].Line)
+	assert.NoError(t, recs[0].Err)
+	var rowErr *batch.RowError
+	require.ErrorAs(t, recs[1].Err, &rowErr)
+	assert.Equal(t, 5, rowErr.Line)
+	assert.Equal(t, 7, recs[2].Line)
+	assert.Equal(t, "multi\nline", recs[2].Name)
+	assert.EqualError(t, recs[3].Err, "line 9: has 3 fields, the header has 2")
+}
