@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/plumecloud/plume-go/internal/retry"
 )
 
 // Sentinels of the kind of failure. An *Error unwraps to the one that matches its HTTP status.
@@ -25,6 +27,13 @@ var (
 	// null where the contract promises an object or an array, or an object without what the
 	// caller needs to go on (an id, a status). The error is an *UnexpectedResponseError.
 	ErrUnexpectedResponse = errors.New("plume: unexpected response")
+
+	// ErrCrossOriginRedirect is a redirect to another origin (scheme, host or port) that the
+	// SDK refused to follow because the request would have carried a body (a WiFi key, say)
+	// or an Authorization header (the token request's Basic header) there. Body-less API
+	// reads may follow a redirect to another origin, without the bearer token; same-origin
+	// redirects are followed as before. Never retried.
+	ErrCrossOriginRedirect = retry.ErrCrossOriginRedirect
 )
 
 // UnexpectedResponseError is a 2xx answer the call cannot use (see ErrUnexpectedResponse).

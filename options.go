@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/plumecloud/plume-go/internal/limit"
+	"github.com/plumecloud/plume-go/internal/retry"
 	"github.com/plumecloud/plume-go/internal/transport"
 )
 
@@ -294,6 +295,7 @@ func wrapHTTPClient(hc *http.Client, t *transport.Transport) *http.Client {
 		t.Base = defaultTransport()
 	}
 	wrapped.Transport = t
+	wrapped.CheckRedirect = retry.CheckRedirect(wrapped.CheckRedirect)
 	return &wrapped
 }
 

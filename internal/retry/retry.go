@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,8 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		}
 		var lim *LimiterError
 		var tok *TokenError
-		if errors.As(err, &lim) || errors.As(err, &tok) {
+		var redirect *RedirectError
+		if errors.As(err, &lim) || errors.As(err, &tok) || errors.As(err, &redirect) {
 			return false, err
 		}
 		return call.retriesAfterSend(), nil
@@ -89,6 +91,63 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return call.retriesAfterSend(), nil
 	}
 	return false, nil
+}
+
+// ErrCrossOriginRedirect is a redirect to another origin (scheme, host or port) that would
+// carry a request body or an Authorization header there; it is refused, never retried.
+var ErrCrossOriginRedirect = errors.New("plume: redirect to another origin refused")
+
+// RedirectError is a refused redirect; From and To are origins (scheme://host:port), never
+// whole URLs, so that it prints no path, query or secret.
+type RedirectError struct{ From, To string }
+
+func (e *RedirectError) Error() string {
+	return "plume: refused a redirect from " + e.From + " to " + e.To + ": it would carry credentials or a request body to another origin"
+}
+
+// Unwrap returns ErrCrossOriginRedirect.
+func (e *RedirectError) Unwrap() error { return ErrCrossOriginRedirect }
+
+// CheckRedirect returns an http.Client CheckRedirect that refuses, with a *RedirectError, a
+// redirect to another origin than the first request's when the new request would carry a
+// body (a 307 or 308 sends it again) or an Authorization header (the token request's Basic
+// header, which net/http keeps for the same host on another port). A body-less request
+// without credentials may follow it. next, when not nil, is asked after that check (the
+// caller's own policy); without it, at most 10 redirects are followed, as net/http does.
+func CheckRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && !SameOrigin(via[0].URL, req.URL) {
+			hasBody := req.ContentLength != 0 || (req.Body != nil && req.Body != http.NoBody)
+			if hasBody || req.Header.Get("Authorization") != "" {
+				return &RedirectError{From: Origin(via[0].URL), To: Origin(req.URL)}
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// Origin returns scheme://host:port of u, the port made explicit.
+func Origin(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port(u)
+}
+
+// SameOrigin reports whether a and b have the same scheme, host and port.
+func SameOrigin(a, b *url.URL) bool { return Origin(a) == Origin(b) }
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 // LimiterError is a failure of the rate limiter's Wait; it is never retried.
