@@ -93,15 +93,14 @@ type RegisterRequest struct {
 	OnboardingCheckpoint Checkpoint `json:"onboardingCheckpoint,omitempty"`
 }
 
-func (r RegisterRequest) validate() error {
+// Validate checks the request as Register does before sending it; PartnerID may be empty
+// (Register then takes the client's).
+func (r RegisterRequest) Validate() error {
 	if strings.TrimSpace(r.AccountID) == "" {
 		return invalid("AccountID", "is required")
 	}
 	if err := checkNoQuote("AccountID", r.AccountID); err != nil {
 		return err
-	}
-	if strings.TrimSpace(r.PartnerID) == "" {
-		return invalid("PartnerID", "is required (set it or give the client one)")
 	}
 	if err := checkNoQuote("Name", r.Name); err != nil {
 		return err
@@ -120,7 +119,8 @@ type CustomerUpdate struct {
 	EmailVerified *bool   `json:"emailVerified,omitempty"`
 }
 
-func (u CustomerUpdate) validate() error {
+// Validate checks the update as Update does before sending it.
+func (u CustomerUpdate) Validate() error {
 	if u.Name == nil && u.Email == nil && u.AccountID == nil && u.EmailVerified == nil {
 		return invalid("CustomerUpdate", "needs at least one of Name, Email, AccountID, EmailVerified")
 	}
@@ -147,8 +147,11 @@ func (s *CustomersService) Register(ctx context.Context, req RegisterRequest) (*
 	if req.PartnerID == "" {
 		req.PartnerID = s.client.partnerID
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
+	}
+	if strings.TrimSpace(req.PartnerID) == "" {
+		return nil, invalid("PartnerID", "is required (set it or give the client one)")
 	}
 	return call[RegisteredCustomer](ctx, s.client, &request{
 		op:       "Customers.Register",
@@ -252,7 +255,7 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, upd Cu
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
 	}
-	if err := upd.validate(); err != nil {
+	if err := upd.Validate(); err != nil {
 		return nil, err
 	}
 	return s.patch(ctx, "Customers.Update", customerID, upd)

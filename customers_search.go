@@ -25,6 +25,12 @@ type SearchOptions struct {
 }
 
 // query validates o and returns its query parameters.
+// Validate checks the options as Search does before sending them.
+func (o SearchOptions) Validate() error {
+	_, err := o.query()
+	return err
+}
+
 func (o SearchOptions) query() (url.Values, error) {
 	if o.Field == "" {
 		return nil, invalid("Field", "is required")

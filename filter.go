@@ -27,6 +27,12 @@ type loopbackFilter struct {
 }
 
 // query returns the filter query parameter of o, or nil when o sets nothing.
+// Validate checks the options as List and All do before sending them.
+func (o *ListOptions) Validate() error {
+	_, err := o.query()
+	return err
+}
+
 func (o *ListOptions) query() (url.Values, error) {
 	if o == nil {
 		return nil, nil

@@ -75,7 +75,8 @@ type LocationCreate struct {
 	ServiceID string  `json:"serviceId,omitempty"`
 }
 
-func (r LocationCreate) validate() error {
+// Validate checks the request as Create does before sending it.
+func (r LocationCreate) Validate() error {
 	if strings.TrimSpace(r.Name) == "" {
 		return invalid("Name", "is required")
 	}
@@ -93,7 +94,8 @@ type LocationUpdate struct {
 	Profile   *Profile `json:"profile,omitempty"`
 }
 
-func (u LocationUpdate) validate() error {
+// Validate checks the update as Update does before sending it.
+func (u LocationUpdate) Validate() error {
 	if u.Name == nil && u.ServiceID == nil && u.Profile == nil {
 		return invalid("LocationUpdate", "needs at least one of Name, ServiceID, Profile")
 	}
@@ -214,7 +216,7 @@ func (s *LocationsService) Create(ctx context.Context, customerID string, req Lo
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	created, err := call[createdLocation](ctx, s.client, &request{
@@ -268,7 +270,7 @@ func (s *LocationsService) Update(ctx context.Context, customerID, locationID st
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	if err := upd.validate(); err != nil {
+	if err := upd.Validate(); err != nil {
 		return nil, err
 	}
 	return s.patch(ctx, "Locations.Update", customerID, locationID, upd)

@@ -46,7 +46,8 @@ func (s *StaticIPv4) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func (s StaticIPv4) validate() error {
+// Validate checks the configuration as SetStaticIPv4 and Onboard do before sending it.
+func (s StaticIPv4) Validate() error {
 	if s.Enabled {
 		for _, f := range []struct{ name, value string }{{"IP", s.IP}, {"Subnet", s.Subnet}, {"Gateway", s.Gateway}} {
 			if strings.TrimSpace(f.value) == "" {
@@ -146,7 +147,7 @@ func (s *LocationsService) SetStaticIPv4(ctx context.Context, customerID, locati
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	wan, err := call[WANConfiguration](ctx, s.client, &request{

@@ -23,6 +23,17 @@ type ClaimRequest struct {
 	Nickname     string `json:"nickname,omitempty"`
 }
 
+// Validate checks the request as Claim does before sending it.
+func (r ClaimRequest) Validate() error {
+	if strings.TrimSpace(r.SerialNumber) == "" {
+		return invalid("SerialNumber", "is required")
+	}
+	if err := checkID("SerialNumber", r.SerialNumber); err != nil {
+		return err
+	}
+	return checkNoQuote("Nickname", r.Nickname)
+}
+
 // ClaimedNode is one node a claim attached to the location. Raw keeps the whole record.
 type ClaimedNode struct {
 	ID                 string          `json:"id"`
@@ -235,8 +246,8 @@ func (s *NodesService) Claim(ctx context.Context, customerID, locationID string,
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(req.SerialNumber) == "" {
-		return nil, invalid("SerialNumber", "is required")
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	var out claimAnswer
 	resp, err := s.client.do(ctx, &request{

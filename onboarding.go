@@ -79,11 +79,21 @@ func (r *OnboardRequest) serials() []string {
 }
 
 func (r *OnboardRequest) validate(defaultPartner string) error {
-	if strings.TrimSpace(r.AccountID) == "" {
-		return invalid("AccountID", "must not be empty")
+	if err := r.Validate(); err != nil {
+		return err
 	}
 	if r.PartnerID == "" && defaultPartner == "" {
 		return invalid("PartnerID", "must be set on the request or the client")
+	}
+	return nil
+}
+
+// Validate checks the whole request as Onboard does before its first call (the WiFi key, the
+// static IPv4 configuration and every serial included). PartnerID may be empty: Onboard then
+// takes the client's. The batch package calls it on every row before running any.
+func (r *OnboardRequest) Validate() error {
+	if strings.TrimSpace(r.AccountID) == "" {
+		return invalid("AccountID", "must not be empty")
 	}
 	for field, v := range map[string]string{"AccountID": r.AccountID, "Name": r.Name, "ServiceID": r.ServiceID} {
 		if err := checkNoQuote(field, v); err != nil {
@@ -100,12 +110,12 @@ func (r *OnboardRequest) validate(defaultPartner string) error {
 		return invalid("EmailVerification", "unknown value %q", string(r.EmailVerification))
 	}
 	if r.StaticIPv4 != nil {
-		if err := r.StaticIPv4.validate(); err != nil {
+		if err := r.StaticIPv4.Validate(); err != nil {
 			return err
 		}
 	}
 	if r.Wifi != nil {
-		if err := r.Wifi.validate(); err != nil {
+		if err := r.Wifi.Validate(); err != nil {
 			return err
 		}
 	}

@@ -102,7 +102,9 @@ type WifiNetworkRequest struct {
 	WPAMode       WPAMode `json:"wpaMode,omitempty"`
 }
 
-func (r WifiNetworkRequest) validate() error {
+// Validate checks the request as Create, Replace and Onboard do before sending it. Its
+// error never carries the key.
+func (r WifiNetworkRequest) Validate() error {
 	if err := checkSSID(r.SSID); err != nil {
 		return err
 	}
@@ -163,7 +165,8 @@ type WifiNetworkUpdate struct {
 	MinWifiMode24                *string  `json:"minWifiMode24,omitempty"`  // "auto", "11b", "11g" or "11n"
 }
 
-func (u WifiNetworkUpdate) validate() error {
+// Validate checks the update as Update does before sending it.
+func (u WifiNetworkUpdate) Validate() error {
 	if u == (WifiNetworkUpdate{}) {
 		return invalid("WifiNetworkUpdate", "needs at least one field set")
 	}
@@ -233,7 +236,7 @@ func (s *WifiNetworksService) write(ctx context.Context, op, method, customerID,
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	return s.send(ctx, &request{
@@ -253,7 +256,7 @@ func (s *WifiNetworksService) Update(ctx context.Context, customerID, locationID
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
 		return nil, err
 	}
-	if err := upd.validate(); err != nil {
+	if err := upd.Validate(); err != nil {
 		return nil, err
 	}
 	return s.send(ctx, &request{
