@@ -40,7 +40,9 @@ func objectCalls() []readCall {
 		{"Customers.Search", func(ctx context.Context, c *Client) (any, error) {
 			return c.Customers.Search(ctx, SearchOptions{Field: SearchByName, Keyword: "Ada"})
 		}},
-		{"Customers.Search", func(ctx context.Context, c *Client) (any, error) { return c.Customers.FindByAccountID(ctx, "acct-000001") }},
+		{"Customers.Search", func(ctx context.Context, c *Client) (any, error) {
+			return c.Customers.FindByAccountID(ctx, "acct-000001")
+		}},
 		{"Locations.List", func(ctx context.Context, c *Client) (any, error) { return c.Locations.List(ctx, "c1") }},
 		{"Locations.Get", func(ctx context.Context, c *Client) (any, error) { return c.Locations.Get(ctx, "c1", "l1") }},
 		{"Locations.Create", func(ctx context.Context, c *Client) (any, error) {
@@ -50,7 +52,9 @@ func objectCalls() []readCall {
 			name := "Cabin"
 			return c.Locations.Update(ctx, "c1", "l1", LocationUpdate{Name: &name})
 		}},
-		{"Locations.SetServiceID", func(ctx context.Context, c *Client) (any, error) { return c.Locations.SetServiceID(ctx, "c1", "l1", "S-1") }},
+		{"Locations.SetServiceID", func(ctx context.Context, c *Client) (any, error) {
+			return c.Locations.SetServiceID(ctx, "c1", "l1", "S-1")
+		}},
 		{"Locations.GetServiceLevel", func(ctx context.Context, c *Client) (any, error) { return c.Locations.GetServiceLevel(ctx, "c1", "l1") }},
 		{"Locations.SetServiceLevel", func(ctx context.Context, c *Client) (any, error) {
 			return c.Locations.SetServiceLevel(ctx, "c1", "l1", NoService)
