@@ -36,6 +36,7 @@ type Client struct {
 	Locations    *LocationsService
 	Nodes        *NodesService
 	WifiNetworks *WifiNetworksService
+	Devices      *DevicesService
 
 	baseURL   *url.URL // scheme, host and base path (e.g. /api), no trailing slash
 	origin    string   // baseURL's scheme://host, the start of every request URL
@@ -125,6 +126,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Locations = (*LocationsService)(&c.common)
 	c.Nodes = (*NodesService)(&c.common)
 	c.WifiNetworks = (*WifiNetworksService)(&c.common)
+	c.Devices = (*DevicesService)(&c.common)
 	return c, nil
 }
 

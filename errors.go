@@ -74,6 +74,12 @@ var (
 	ErrLocationArchived     = fmt.Errorf("plume: location is already archived: %w", ErrConflict)
 	ErrWifiNetworkExists    = fmt.Errorf("plume: location already has a WiFi network: %w", ErrConflict)
 	ErrEmailAlreadyVerified = fmt.Errorf("plume: email is already verified: %w", ErrConflict)
+
+	// Sentinels of the support half. Each is the meaning of an *Error with its status (405,
+	// 412, 425); none is retried.
+	ErrReadOnly          = errors.New("plume: read-only key or access zone (HTTP 405)")
+	ErrLANPrefixUnknown  = errors.New("plume: the gateway has not reported its LAN prefix yet (HTTP 412)")
+	ErrNodeNotInLocation = errors.New("plume: node is not claimed at this location (HTTP 425)")
 )
 
 // maxErrorBody is the most of a response body an *Error keeps.
