@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -52,6 +53,8 @@ type Client struct {
 	secrets  *redact.Set
 
 	common service // shared by the services
+
+	renameByPOST atomic.Bool // the API has no PUT route for a node rename: use POST (Nodes.Update)
 }
 
 // service is the value every service type is made of.

@@ -100,6 +100,29 @@ func keepRawJSON(data []byte) json.RawMessage {
 	return append(json.RawMessage(nil), bytes.TrimSpace(data)...)
 }
 
+// flexString decodes a JSON string, number or boolean as its text: the reference types some
+// numbers as strings (a node's channels) and other sources write numbers.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0, string(data) == "null":
+		*f = ""
+	case data[0] == '"':
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case data[0] == '{' || data[0] == '[':
+		return errors.New("plume: expected a string or a number, got " + string(data[:1]))
+	default:
+		*f = flexString(data)
+	}
+	return nil
+}
+
 // nonNil returns list, or an empty slice for nil: a list answer is never nil.
 func nonNil[T any](list []T) []T {
 	if list == nil {

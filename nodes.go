@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
+	"time"
 
 	"github.com/plumecloud/plume-go/internal/jsonraw"
 )
@@ -97,21 +97,54 @@ type ClaimResult struct {
 
 // Node is a node (gateway or pod) of a location, as the list, get and rename calls return it.
 // Raw keeps the whole object.
+//
+// Two shapes answer for a node (docs/plume-api.md §5.0, errata C2): the node status of the list
+// and get calls (the reference's: no serialNumber or model; id is the serial "in most cases")
+// and the full node record of the rename call (serialNumber, model, platformVersion, …). Both
+// decode into Node; a field the shape lacks stays empty.
 type Node struct {
-	ID              string          `json:"id"`
-	SerialNumber    string          `json:"serialNumber"`
-	Nickname        string          `json:"nickname"`
-	DefaultName     string          `json:"defaultName"`
-	Model           string          `json:"model"`
-	ConnectionState string          `json:"connectionState"`
-	FirmwareVersion string          `json:"firmwareVersion"`
-	Raw             json.RawMessage `json:"-"`
+	ID                      string          `json:"id"`
+	SerialNumber            string          `json:"serialNumber"`
+	Nickname                string          `json:"nickname"`
+	DefaultName             string          `json:"defaultName"`
+	Model                   string          `json:"model"`
+	ConnectionState         string          `json:"connectionState"`
+	ConnectionStateChangeAt time.Time       `json:"connectionStateChangeAt"`
+	FirmwareVersion         string          `json:"firmwareVersion"`
+	IP                      string          `json:"ip"`
+	Channel                 string          `json:"channel"`   // a number or a string on the wire
+	Channel2G               string          `json:"2gChannel"` // a number or a string on the wire
+	Channel5G               string          `json:"5gChannel"`
+	Channel6G               string          `json:"6gChannel"`
+	BackhaulType            string          `json:"backhaulType"` // "wifi" or "ethernet"
+	ConnectedDeviceCount    int             `json:"connectedDeviceCount"`
+	ResidentialGateway      bool            `json:"residentialGateway"`
+	LocationID              string          `json:"locationId"` // in the full record; filled by Nodes.Find
+	Raw                     json.RawMessage `json:"-"`
 }
 
-// plainNode is Node without methods, for decoding (decode.go).
-type plainNode Node
+// plainNode is Node without methods, for decoding (decode.go), with the members whose wire
+// type varies between the sources.
+type plainNode struct {
+	plainNodeFields
+	Channel              flexString  `json:"channel"`
+	Channel2G            flexString  `json:"2gChannel"`
+	Channel5G            flexString  `json:"5gChannel"`
+	Channel6G            flexString  `json:"6gChannel"`
+	ConnectedDeviceCount json.Number `json:"connectedDeviceCount"`
+}
 
-func (p *plainNode) with(raw json.RawMessage) Node { n := Node(*p); n.Raw = raw; return n }
+type plainNodeFields Node
+
+func (p *plainNode) with(raw json.RawMessage) Node {
+	n := Node(p.plainNodeFields)
+	n.Channel, n.Channel2G, n.Channel5G, n.Channel6G = string(p.Channel), string(p.Channel2G), string(p.Channel5G), string(p.Channel6G)
+	if f, err := p.ConnectedDeviceCount.Float64(); err == nil {
+		n.ConnectedDeviceCount = int(f)
+	}
+	n.Raw = raw
+	return n
+}
 
 // UnmarshalJSON decodes a node object and keeps it whole in Raw.
 func (n *Node) UnmarshalJSON(data []byte) error { return n.decodeBody(data) }
@@ -122,24 +155,20 @@ func (n *Node) decodeBody(body []byte) error {
 	return decodeRawInto(n, body, (*plainNode).with)
 }
 
-// UnclaimOptions are the options of Unclaim and UnclaimAll, sent as query parameters.
+// UnclaimOptions are the options of Unclaim and UnclaimAll, sent as the JSON body of the
+// DELETE: the reference labels them formData, which LoopBack reads from the body
+// (docs/plume-api-errata.md A6). A nil *UnclaimOptions sends no body.
 type UnclaimOptions struct {
-	PreservePackID  bool // keep the node's original packId
-	RemoveAccountID bool // clear the account id on the inventory node
+	PreservePackID  bool `json:"preservePackId"`  // keep the node's original packId
+	RemoveAccountID bool `json:"removeAccountId"` // clear the account id on the inventory node
 }
 
-func (o *UnclaimOptions) query() url.Values {
+// body is the request body of opts: nil (none) for nil options.
+func (o *UnclaimOptions) body() any {
 	if o == nil {
 		return nil
 	}
-	q := url.Values{}
-	if o.PreservePackID {
-		q.Set("preservePackId", "true")
-	}
-	if o.RemoveAccountID {
-		q.Set("removeAccountId", "true")
-	}
-	return q
+	return *o
 }
 
 // NodeLookup is where a serial number is: its customer and location when claimed, and its
@@ -266,28 +295,9 @@ func (s *NodesService) Claim(ctx context.Context, customerID, locationID string,
 	return &ClaimResult{Claimed: out.Claimed}, nil
 }
 
-// Rename sets the nickname of a node and returns the full node.
-//
-// API: POST /Customers/{id}/locations/{locationId}/nodes/{nodeId}
-func (s *NodesService) Rename(ctx context.Context, customerID, locationID, nodeID, nickname string) (*Node, error) {
-	if err := checkIDs("customerID", customerID, "locationID", locationID, "nodeID", nodeID); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(nickname) == "" {
-		return nil, invalid("Nickname", "must not be empty")
-	}
-	return call[Node](ctx, s.client, &request{
-		op:     "Nodes.Rename",
-		method: http.MethodPost,
-		path:   buildPath("Customers", customerID, "locations", locationID, "nodes", nodeID),
-		body: struct {
-			Nickname string `json:"nickname"`
-		}{nickname},
-	})
-}
-
 // Unclaim releases one node from a location (for example for an RMA). A node not claimed there
-// is ErrNodeNotClaimed; a node that is online may be refused with ErrForbidden.
+// is ErrNodeNotClaimed; a node that is online may be refused with ErrForbidden. opts, when not
+// nil, go in the JSON body: {"preservePackId":…,"removeAccountId":…}.
 //
 // API: DELETE /Customers/{id}/locations/{locationId}/nodes/{serial}
 func (s *NodesService) Unclaim(ctx context.Context, customerID, locationID, serial string, opts *UnclaimOptions) error {
@@ -298,12 +308,12 @@ func (s *NodesService) Unclaim(ctx context.Context, customerID, locationID, seri
 		op:       "Nodes.Unclaim",
 		method:   http.MethodDelete,
 		path:     buildPath("Customers", customerID, "locations", locationID, "nodes", serial),
-		query:    opts.query(),
+		body:     opts.body(),
 		meanings: unclaimMeanings,
 	})
 }
 
-// UnclaimAll releases every node of a location.
+// UnclaimAll releases every node of a location; opts as for Unclaim.
 //
 // API: DELETE /Customers/{id}/locations/{locationId}/nodes
 func (s *NodesService) UnclaimAll(ctx context.Context, customerID, locationID string, opts *UnclaimOptions) error {
@@ -314,7 +324,7 @@ func (s *NodesService) UnclaimAll(ctx context.Context, customerID, locationID st
 		op:     "Nodes.UnclaimAll",
 		method: http.MethodDelete,
 		path:   buildPath("Customers", customerID, "locations", locationID, "nodes"),
-		query:  opts.query(),
+		body:   opts.body(),
 	})
 }
 

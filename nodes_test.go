@@ -242,7 +242,7 @@ func TestNodesRename(t *testing.T) {
 	node, err := c.Nodes.Rename(t.Context(), locTestCustomer, locTestLocation, "PD9Z8Y7X6W5V", "Kids room")
 	require.NoError(t, err)
 
-	assertRequest(t, m.only(), http.MethodPost, nodeTestPath+"/PD9Z8Y7X6W5V", "", `{"nickname":"Kids room"}`)
+	assertRequest(t, m.only(), http.MethodPut, nodeTestPath+"/PD9Z8Y7X6W5V", "", `{"nickname":"Kids room"}`)
 	assert.Equal(t, "PD9Z8Y7X6W5V", node.ID)
 	assert.Equal(t, "PD9Z8Y7X6W5V", node.SerialNumber)
 	assert.Equal(t, "Kids room", node.Nickname)
@@ -250,6 +250,49 @@ func TestNodesRename(t *testing.T) {
 	assert.Equal(t, "connected", node.ConnectionState)
 	assert.Equal(t, "4.8.1-112-g6c1f0", node.FirmwareVersion)
 	assert.JSONEq(t, fixture(t, "node_renamed.json"), string(node.Raw))
+}
+
+// Where the API has no PUT route for a rename, the same body goes once as POST, and the client
+// keeps using POST; a 404 about the node itself is not a missing route.
+func TestNodesRenameFallsBackToPOST(t *testing.T) {
+	t.Parallel()
+	for name, noRoute := range map[string]struct {
+		status int
+		body   string
+	}{
+		"LoopBack 404": {404, loopbackError(404, "Error", "There is no method to handle PUT /api/Customers/c/locations/l/nodes/PD1")},
+		"shared class": {404, loopbackError(404, "Error", `Shared class "Customer" has no method handling PUT /c/locations/l/nodes/PD1`)},
+		"Express":      {404, "<pre>Cannot PUT /api/Customers/c/locations/l/nodes/PD1</pre>"},
+		"405":          {405, loopbackError(405, "Error", "Method Not Allowed")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMockClient(t)
+			m.then(noRoute.status, noRoute.body).replyFixture(200, "node_renamed.json")
+			node, err := c.Nodes.Update(t.Context(), locTestCustomer, locTestLocation, "PD1", NodeUpdate{Nickname: "Hall", EmitMessage: EmitMessageOn})
+			require.NoError(t, err)
+			assert.Equal(t, "PD9Z8Y7X6W5V", node.SerialNumber)
+			_, err = c.Nodes.Rename(t.Context(), locTestCustomer, locTestLocation, "PD1", "Den")
+			require.NoError(t, err)
+			reqs := m.requests()
+			require.Len(t, reqs, 3, "PUT, POST, then POST only")
+			assertRequest(t, reqs[0], http.MethodPut, nodeTestPath+"/PD1", "", `{"nickname":"Hall","emitMessage":"on"}`)
+			assertRequest(t, reqs[1], http.MethodPost, nodeTestPath+"/PD1", "", `{"nickname":"Hall","emitMessage":"on"}`)
+			assertRequest(t, reqs[2], http.MethodPost, nodeTestPath+"/PD1", "", `{"nickname":"Den"}`)
+		})
+	}
+	t.Run("unknown node", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMockClient(t)
+		m.reply(404, loopbackError(404, "Error", "Node not found"))
+		_, err := c.Nodes.Rename(t.Context(), locTestCustomer, locTestLocation, "PD1", "Den")
+		require.ErrorIs(t, err, ErrNotFound)
+		assert.Len(t, m.requests(), 1, "no POST after a 404 about the node")
+	})
+	assertNoRequest(t, "EmitMessage", func(ctx context.Context, c *Client) error {
+		_, err := c.Nodes.Update(ctx, locTestCustomer, locTestLocation, "PD1", NodeUpdate{Nickname: "Hall", EmitMessage: "blink"})
+		return err
+	})
 }
 
 func TestNodesRenameErrors(t *testing.T) {
@@ -278,15 +321,15 @@ func TestNodesRenameErrors(t *testing.T) {
 func TestNodesUnclaim(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name      string
-		opts      *UnclaimOptions
-		wantQuery string
+		name     string
+		opts     *UnclaimOptions
+		wantBody string
 	}{
 		{"no options", nil, ""},
-		{"zero options", &UnclaimOptions{}, ""},
-		{"preserve pack", &UnclaimOptions{PreservePackID: true}, "preservePackId=true"},
-		{"remove account", &UnclaimOptions{RemoveAccountID: true}, "removeAccountId=true"},
-		{"both", &UnclaimOptions{PreservePackID: true, RemoveAccountID: true}, "preservePackId=true&removeAccountId=true"},
+		{"zero options", &UnclaimOptions{}, `{"preservePackId":false,"removeAccountId":false}`},
+		{"preserve pack", &UnclaimOptions{PreservePackID: true}, `{"preservePackId":true,"removeAccountId":false}`},
+		{"remove account", &UnclaimOptions{RemoveAccountID: true}, `{"preservePackId":false,"removeAccountId":true}`},
+		{"both", &UnclaimOptions{PreservePackID: true, RemoveAccountID: true}, `{"preservePackId":true,"removeAccountId":true}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,7 +337,7 @@ func TestNodesUnclaim(t *testing.T) {
 			c, m := newMockClient(t)
 			m.reply(204, "")
 			require.NoError(t, c.Nodes.Unclaim(t.Context(), locTestCustomer, locTestLocation, "PD/1?x", tc.opts))
-			assertRequest(t, m.only(), http.MethodDelete, nodeTestPath+"/PD%2F1%3Fx", tc.wantQuery, "")
+			assertRequest(t, m.only(), http.MethodDelete, nodeTestPath+"/PD%2F1%3Fx", "", tc.wantBody)
 		})
 	}
 }
@@ -333,17 +376,17 @@ func TestNodesUnclaimWAFIsNotForbidden(t *testing.T) {
 func TestNodesUnclaimAll(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		opts      *UnclaimOptions
-		wantQuery string
+		opts     *UnclaimOptions
+		wantBody string
 	}{
 		{nil, ""},
-		{&UnclaimOptions{PreservePackID: true, RemoveAccountID: true}, "preservePackId=true&removeAccountId=true"},
+		{&UnclaimOptions{PreservePackID: true, RemoveAccountID: true}, `{"preservePackId":true,"removeAccountId":true}`},
 	}
 	for _, tc := range cases {
 		c, m := newMockClient(t)
 		m.reply(204, "")
 		require.NoError(t, c.Nodes.UnclaimAll(t.Context(), locTestCustomer, locTestOddID, tc.opts))
-		assertRequest(t, m.only(), http.MethodDelete, "/api/Customers/"+locTestCustomer+"/locations/"+locTestOddEscaped+"/nodes", tc.wantQuery, "")
+		assertRequest(t, m.only(), http.MethodDelete, "/api/Customers/"+locTestCustomer+"/locations/"+locTestOddEscaped+"/nodes", "", tc.wantBody)
 	}
 }
 
