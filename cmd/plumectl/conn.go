@@ -73,6 +73,12 @@ func (a *app) connect(ctx context.Context, o connOptions) (*conn, error) {
 	return c, nil
 }
 
+// connectSingle connects a command on one customer, location or node: at the SDK's default
+// rate, and with --fake --csv FILE onboarding the file's rows into the fake first.
+func (a *app) connectSingle(ctx context.Context, f *singleFlags) (*conn, error) {
+	return a.connect(ctx, connOptions{fake: f.fake, rate: plume.DefaultRateLimit, workers: 1, seedCSV: f.seedCSV, seedOnboard: true})
+}
+
 // burstFor is the burst of a rate: one second's worth (the SDK's default is 6 at 6/s).
 func burstFor(rps float64) int {
 	if math.IsInf(rps, 1) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -64,10 +63,8 @@ func newReport(cmd string, op batch.Operation, f *batchFlags, journal *batch.Jou
 }
 
 func (r *report) write(w io.Writer, format string) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+	if format == outputJSON {
+		return writeJSON(w, r)
 	}
 	return r.writeText(w)
 }
