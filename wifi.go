@@ -31,6 +31,7 @@ type WifiNetwork struct {
 	SSID          string          `json:"ssid"`
 	EncryptionKey string          `json:"encryptionKey"` // the WPA passphrase (PSK)
 	WPAMode       WPAMode         `json:"wpaMode"`
+	WPAModes      *WPAModes       `json:"wpaModes"`
 	Enabled       bool            `json:"enabled"` // false when the radios are off, or when the API did not say
 	CreatedAt     time.Time       `json:"createdAt"`
 	UpdatedAt     time.Time       `json:"updatedAt"`
@@ -94,12 +95,13 @@ func (w WifiNetwork) LogValue() slog.Value {
 }
 
 // WifiNetworkRequest is the body of Create and Replace. SSID (1–32 bytes) and EncryptionKey
-// (8–63 characters) are required; an empty WPAMode leaves the server's default. It prints
+// (8–63 characters) are required; WPAMode and WPAModes default as WifiNetworksService.Create says. It prints
 // with the key masked, like WifiNetwork.
 type WifiNetworkRequest struct {
-	SSID          string  `json:"ssid"`
-	EncryptionKey string  `json:"encryptionKey"`
-	WPAMode       WPAMode `json:"wpaMode,omitempty"`
+	SSID          string    `json:"ssid"`
+	EncryptionKey string    `json:"encryptionKey"`
+	WPAMode       WPAMode   `json:"wpaMode,omitempty"`
+	WPAModes      *WPAModes `json:"wpaModes,omitempty"` // per band; bands left empty follow WPAMode
 }
 
 // Validate checks the request as Create, Replace and Onboard do before sending it. Its
@@ -111,7 +113,13 @@ func (r WifiNetworkRequest) Validate() error {
 	if err := checkKey(r.EncryptionKey); err != nil {
 		return err
 	}
-	return checkEnum("WPAMode", r.WPAMode, WPAMode.valid)
+	if err := checkEnum("WPAMode", r.WPAMode, WPAMode.valid); err != nil {
+		return err
+	}
+	if r.WPAModes != nil {
+		return r.WPAModes.Validate()
+	}
+	return nil
 }
 
 // String returns the request with its key masked.
@@ -137,10 +145,19 @@ func (r WifiNetworkRequest) MarshalJSON() ([]byte, error) {
 // MarshalText returns String: the request with its key masked.
 func (r WifiNetworkRequest) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// wifiRequestWire is the body of Create and Replace as sent, key included.
-type wifiRequestWire WifiNetworkRequest
+// wifiRequestWire is the body of Create and Replace as sent, key included: always wpaMode and
+// wpaModes, which the reference requires (docs/plume-api-errata.md B1).
+type wifiRequestWire struct {
+	SSID          string   `json:"ssid"`
+	EncryptionKey string   `json:"encryptionKey"`
+	WPAMode       WPAMode  `json:"wpaMode"`
+	WPAModes      WPAModes `json:"wpaModes"`
+}
 
-func (r WifiNetworkRequest) wire() wifiRequestWire { return wifiRequestWire(r) }
+func (r WifiNetworkRequest) wire() wifiRequestWire {
+	mode, modes := resolveWPAModes(r.WPAMode, r.WPAModes)
+	return wifiRequestWire{SSID: r.SSID, EncryptionKey: r.EncryptionKey, WPAMode: mode, WPAModes: modes}
+}
 
 // LogValue returns the request with its key masked, for slog.
 func (r WifiNetworkRequest) LogValue() slog.Value {
@@ -154,15 +171,16 @@ func (r WifiNetworkRequest) LogValue() slog.Value {
 // WifiNetworkUpdate is the body of Update: only the fields set are sent, and at least one
 // must be. The key cannot be changed here: use Replace.
 type WifiNetworkUpdate struct {
-	SSID                         *string  `json:"ssid,omitempty"`
-	Enabled                      *bool    `json:"enabled,omitempty"` // false turns every radio off
-	WPAMode                      *WPAMode `json:"wpaMode,omitempty"`
-	UAPSD                        *bool    `json:"uapsd,omitempty"`
-	PrivateMode                  *bool    `json:"privateMode,omitempty"` // stops collecting DNS queries, user agents…
-	DisableDefaultServiceNetwork *bool    `json:"disableDefaultServiceNetwork,omitempty"`
-	GroupRekey                   *string  `json:"groupRekey,omitempty"`     // "auto", "enable" or "disable"
-	FastTransition               *string  `json:"fastTransition,omitempty"` // "auto", "enable" or "disable"
-	MinWifiMode24                *string  `json:"minWifiMode24,omitempty"`  // "auto", "11b", "11g" or "11n"
+	SSID                         *string   `json:"ssid,omitempty"`
+	Enabled                      *bool     `json:"enabled,omitempty"` // false turns every radio off
+	WPAMode                      *WPAMode  `json:"wpaMode,omitempty"`
+	WPAModes                     *WPAModes `json:"wpaModes,omitempty"` // per band, sent as given
+	UAPSD                        *bool     `json:"uapsd,omitempty"`
+	PrivateMode                  *bool     `json:"privateMode,omitempty"` // stops collecting DNS queries, user agents…
+	DisableDefaultServiceNetwork *bool     `json:"disableDefaultServiceNetwork,omitempty"`
+	GroupRekey                   *string   `json:"groupRekey,omitempty"`     // "auto", "enable" or "disable"
+	FastTransition               *string   `json:"fastTransition,omitempty"` // "auto", "enable" or "disable"
+	MinWifiMode24                *string   `json:"minWifiMode24,omitempty"`  // "auto", "11b", "11g" or "11n"
 }
 
 // Validate checks the update as Update does before sending it.
@@ -177,6 +195,11 @@ func (u WifiNetworkUpdate) Validate() error {
 	}
 	if u.WPAMode != nil && !u.WPAMode.valid() {
 		return invalid("WPAMode", "unknown value %q", string(*u.WPAMode))
+	}
+	if u.WPAModes != nil {
+		if err := u.WPAModes.Validate(); err != nil {
+			return err
+		}
 	}
 	for _, f := range []struct {
 		name  string
@@ -220,12 +243,19 @@ func (s *WifiNetworksService) Get(ctx context.Context, customerID, locationID st
 // Create sets up the WiFi network of a location that has none (ErrWifiNetworkExists otherwise).
 // It is needed only for pods without an ISP gateway.
 //
+// The reference requires wpaMode and wpaModes (docs/plume-api-errata.md B1); the guide's
+// example sends neither. Create always sends both: wpaMode is req.WPAMode (else the 2.4 or 5
+// GHz mode of req.WPAModes, else DefaultWPAMode, psk2), and wpaModes gives each band its mode
+// from req.WPAModes, the bands left empty taking wpaMode, 6 GHz always sae. The answer is read
+// wrapped ({"wifiNetwork":…}) or bare.
+//
 // API: POST /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Create(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {
 	return s.write(ctx, "WifiNetworks.Create", http.MethodPost, customerID, locationID, req, createWifiMeanings)
 }
 
-// Replace replaces the SSID, key and WPA mode of a location's WiFi network.
+// Replace replaces the SSID, key and WPA modes of a location's WiFi network; wpaMode and
+// wpaModes are always sent, derived as Create says.
 //
 // API: PUT /Customers/{id}/locations/{locationId}/wifiNetwork
 func (s *WifiNetworksService) Replace(ctx context.Context, customerID, locationID string, req WifiNetworkRequest) (*WifiNetwork, error) {

@@ -134,20 +134,52 @@ func TestWifiNetworksCreateAndReplace(t *testing.T) {
 			got, err := tc.call(t.Context(), c, "a/b?c", "l/1?x", WifiNetworkRequest{SSID: "DoeHome", EncryptionKey: wifiFixtureKey, WPAMode: tc.mode})
 			require.NoError(t, err)
 			assertRequest(t, m.only(), tc.method, "/api/Customers/a%2Fb%3Fc/locations/l%2F1%3Fx/wifiNetwork", "",
-				`{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"`+string(tc.mode)+`"}`)
+				`{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"`+string(tc.mode)+`",`+
+					`"wpaModes":{"freqBand24":"`+string(tc.mode)+`","freqBand5":"`+string(tc.mode)+`","freqBand6":"sae"}}`)
 			assertFixtureNetwork(t, got)
 		})
 	}
 }
 
-func TestWifiNetworksCreateLeavesWPAModeToServer(t *testing.T) {
+// The reference requires wpaMode and wpaModes on create and replace: they are always sent,
+// derived from what the caller gave, with DefaultWPAMode when it gave nothing.
+func TestWifiNetworksCreateAlwaysSendsWPAModes(t *testing.T) {
 	t.Parallel()
+	cases := []struct {
+		name string
+		mode WPAMode
+		per  *WPAModes
+		want string
+	}{
+		{"nothing", "", nil, `"wpaMode":"psk2","wpaModes":{"freqBand24":"psk2","freqBand5":"psk2","freqBand6":"sae"}`},
+		{"one mode", WPASAEMixed, nil, `"wpaMode":"sae-mixed","wpaModes":{"freqBand24":"sae-mixed","freqBand5":"sae-mixed","freqBand6":"sae"}`},
+		{"per band only", "", &WPAModes{Band24: WPAPSKMixed, Band5: WPASAE}, `"wpaMode":"psk-mixed","wpaModes":{"freqBand24":"psk-mixed","freqBand5":"sae","freqBand6":"sae"}`},
+		{"both", WPAPSK2, &WPAModes{Band5: WPASAEMixed}, `"wpaMode":"psk2","wpaModes":{"freqBand24":"psk2","freqBand5":"sae-mixed","freqBand6":"sae"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMockClient(t)
+			m.replyFixture(http.StatusOK, "wifi_network.json")
+			_, err := c.WifiNetworks.Create(t.Context(), "c1", "l1", WifiNetworkRequest{SSID: "Café 🏠", EncryptionKey: "12345678", WPAMode: tc.mode, WPAModes: tc.per})
+			require.NoError(t, err)
+			assertRequest(t, m.only(), http.MethodPost, "/api/Customers/c1/locations/l1/wifiNetwork", "",
+				`{"ssid":"Café 🏠","encryptionKey":"12345678",`+tc.want+`}`)
+		})
+	}
+	for _, bad := range []*WPAModes{{Band6: WPAPSK2}, {Band24: "wep"}} {
+		assertNoRequest(t, "", func(ctx context.Context, c *Client) error {
+			_, err := c.WifiNetworks.Create(ctx, "c1", "l1", WifiNetworkRequest{SSID: "Home", EncryptionKey: "12345678", WPAModes: bad})
+			return err
+		})
+	}
 	c, m := newMockClient(t)
 	m.replyFixture(http.StatusOK, "wifi_network.json")
-	_, err := c.WifiNetworks.Create(t.Context(), "c1", "l1", WifiNetworkRequest{SSID: "Café 🏠", EncryptionKey: "12345678"})
+	modes := WPAModes{Band24: WPAPSK2, Band6: WPASAE}
+	_, err := c.WifiNetworks.Update(t.Context(), "c1", "l1", WifiNetworkUpdate{WPAModes: &modes})
 	require.NoError(t, err)
-	assertRequest(t, m.only(), http.MethodPost, "/api/Customers/c1/locations/l1/wifiNetwork", "",
-		`{"ssid":"Café 🏠","encryptionKey":"12345678"}`)
+	assertRequest(t, m.only(), http.MethodPatch, "/api/Customers/c1/locations/l1/wifiNetwork", "",
+		`{"wpaModes":{"freqBand24":"psk2","freqBand6":"sae"}}`)
 }
 
 func TestWifiNetworksCreateErrors(t *testing.T) {
@@ -401,14 +433,14 @@ func TestWifiNetworkRequestPrintsMasked(t *testing.T) {
 
 	body, err := json.Marshal(req)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"[REDACTED]","wpaMode":"sae"}`, string(body),
+	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"[REDACTED]","wpaMode":"sae","wpaModes":{"freqBand24":"sae","freqBand5":"sae","freqBand6":"sae"}}`, string(body),
 		"json.Marshal masks: only the request body (the unexported wire type) carries the key")
 
 	c, m := newMockClient(t)
 	m.reply(http.StatusOK, `{"wifiNetwork":{"ssid":"DoeHome"}}`)
 	_, err = c.WifiNetworks.Create(t.Context(), "c1", "l1", req)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"sae"}`, string(m.only().Body),
+	assert.JSONEq(t, `{"ssid":"DoeHome","encryptionKey":"Tr0ub4dor-and-3","wpaMode":"sae","wpaModes":{"freqBand24":"sae","freqBand5":"sae","freqBand6":"sae"}}`, string(m.only().Body),
 		"the API receives the key")
 }
 
