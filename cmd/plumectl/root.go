@@ -77,8 +77,24 @@ func (a *app) newRootCmd() *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpFlag()
 	root.InitDefaultVersionFlag()
+	refuseUnknownSubcommands(root)
 	classifyRunErrors(root)
 	return root
+}
+
+// refuseUnknownSubcommands makes the commands below root that only group others (completion,
+// and those to come) refuse an unknown subcommand, exit status 2 as the root does, where
+// cobra would print their help and exit 0. Alone they still print their help.
+func refuseUnknownSubcommands(root *cobra.Command) {
+	for _, cmd := range root.Commands() {
+		if cmd.HasSubCommands() && !cmd.Runnable() {
+			if cmd.Args == nil {
+				cmd.Args = cobra.NoArgs // unknown command "x" for "plumectl completion"
+			}
+			cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+		refuseUnknownSubcommands(cmd)
+	}
 }
 
 // oneDashLongFlags rewrites -name and -name=value as --name and --name=value when name is a
