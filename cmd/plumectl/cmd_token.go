@@ -16,7 +16,7 @@ func (a *app) newTokenCmd() *cobra.Command {
 		Short: "Check the credentials: get a token and make one API call with it",
 		Long: `token checks the PLUME_* variables: it gets a token from PLUME_AUTH_URL and prints when it
 expires (never the token), then makes one cheap API call with it. The exit status is 3 when
-a variable is missing, the token endpoint refuses the credentials, or the API the token.`,
+a variable is missing, or the token endpoint or the API refuses.`,
 		Example: `  plumectl token
   plumectl token --output json
 
