@@ -96,10 +96,7 @@ type RegisterRequest struct {
 // Validate checks the request as Register does before sending it; PartnerID may be empty
 // (Register then takes the client's).
 func (r RegisterRequest) Validate() error {
-	if strings.TrimSpace(r.AccountID) == "" {
-		return invalid("AccountID", "is required")
-	}
-	if err := checkNoQuote("AccountID", r.AccountID); err != nil {
+	if err := checkNewAccountID(r.AccountID); err != nil {
 		return err
 	}
 	if err := checkNoQuote("Name", r.Name); err != nil {
@@ -158,7 +155,7 @@ func (s *CustomersService) Register(ctx context.Context, req RegisterRequest) (*
 		method:   http.MethodPost,
 		path:     buildPath("Customers", "register"),
 		body:     req,
-		meanings: registerMeanings,
+		meanings: profileMeanings(registerMeanings, req.Profile),
 	})
 }
 
@@ -269,7 +266,7 @@ func (s *CustomersService) SetAccountID(ctx context.Context, customerID, account
 	if err := checkIDs("customerID", customerID); err != nil {
 		return nil, err
 	}
-	if err := checkAccountID(accountID); err != nil {
+	if err := checkNewAccountID(accountID); err != nil {
 		return nil, err
 	}
 	return s.patch(ctx, "Customers.SetAccountID", customerID, CustomerUpdate{AccountID: &accountID})

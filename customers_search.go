@@ -175,3 +175,53 @@ func (s *CustomersService) FindByAccountID(ctx context.Context, accountID string
 	}
 	return nil, fmt.Errorf("plume: Customers.FindByAccountID: no customer with accountId %q: %w", accountID, ErrNotFound)
 }
+
+// Existence is the answer of Exists.
+type Existence struct {
+	Exists        bool // a customer of the partner has this email
+	EmailVerified bool // and has verified it
+}
+
+// Exists reports whether a customer has this email, and whether it is verified. The API answers
+// a bare boolean, the customer's emailVerified, or 404 for an unknown email, which Exists
+// reads as Exists false with no error (docs/plume-api.md §3.8).
+//
+// API: GET /Customers/exists?email={email}
+func (s *CustomersService) Exists(ctx context.Context, email string) (*Existence, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, invalid("Email", "is required")
+	}
+	verified, err := call[existsAnswer](ctx, s.client, &request{
+		op:     "Customers.Exists",
+		method: http.MethodGet,
+		path:   buildPath("Customers", "exists"),
+		query:  url.Values{"email": {email}},
+	})
+	var apiErr *Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return &Existence{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Existence{Exists: true, EmailVerified: bool(*verified)}, nil
+}
+
+// existsAnswer is the bare boolean of Exists; a string "true"/"false" is read too.
+type existsAnswer bool
+
+func (a *existsAnswer) decodeBody(body []byte) error {
+	var v flexString
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	switch strings.ToLower(string(v)) {
+	case "true":
+		*a = true
+	case "false":
+		*a = false
+	default:
+		return fmt.Errorf("not a boolean")
+	}
+	return nil
+}

@@ -148,12 +148,13 @@ func TestCustomersRegisterValidation(t *testing.T) {
 	}{
 		"no accountId":        {"AccountID", RegisterRequest{}},
 		"blank accountId":     {"AccountID", RegisterRequest{AccountID: "  "}},
-		"quote in accountId":  {"AccountID", RegisterRequest{AccountID: `A"1`}},
-		"curly quote in name": {"Name", RegisterRequest{AccountID: "A-1", Name: "Jane \u201cJ\u201d Doe"}},
-		"unknown profile":     {"Profile", RegisterRequest{AccountID: "A-1", Profile: "property"}},
-		"unknown checkpoint":  {"OnboardingCheckpoint", RegisterRequest{AccountID: "A-1", OnboardingCheckpoint: "Done"}},
-		"blank partner given": {"PartnerID", RegisterRequest{AccountID: "A-1", PartnerID: " "}},
-		"ascii quote in name": {"Name", RegisterRequest{AccountID: "A-1", Name: `Jane "J" Doe`}},
+		"quote in accountId":  {"AccountID", RegisterRequest{AccountID: `A"0001`}},
+		"accountId of 5":      {"AccountID", RegisterRequest{AccountID: "A-123"}},
+		"curly quote in name": {"Name", RegisterRequest{AccountID: "A-000001", Name: "Jane \u201cJ\u201d Doe"}},
+		"unknown profile":     {"Profile", RegisterRequest{AccountID: "A-000001", Profile: "castle"}},
+		"unknown checkpoint":  {"OnboardingCheckpoint", RegisterRequest{AccountID: "A-000001", OnboardingCheckpoint: "Done"}},
+		"blank partner given": {"PartnerID", RegisterRequest{AccountID: "A-000001", PartnerID: " "}},
+		"ascii quote in name": {"Name", RegisterRequest{AccountID: "A-000001", Name: `Jane "J" Doe`}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -583,14 +584,14 @@ func TestCustomersSetAccountIDErrors(t *testing.T) {
 		{422, []error{ErrValidation}},
 		{500, []error{ErrServer}},
 	}, func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.SetAccountID(ctx, "6418c49c2f1e4a0012ab34cd", "CRM-1")
+		_, err := c.Customers.SetAccountID(ctx, "6418c49c2f1e4a0012ab34cd", "CRM-000001")
 		return err
 	})
 }
 
 func TestCustomersSetAccountIDValidation(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{"", "  ", `CRM"1`, "CRM\u201c1"} {
+	for _, id := range []string{"", "  ", `CRM"1`, "CRM\u201c1", "CRM-1"} {
 		t.Run(strconv.Quote(id), func(t *testing.T) {
 			t.Parallel()
 			assertNoRequest(t, "AccountID", func(ctx context.Context, c *Client) error {

@@ -7,9 +7,15 @@ type Profile string
 const (
 	ProfileAuto          Profile = "auto"          // HomePass (the default)
 	ProfileSmallBusiness Profile = "smallbusiness" // WorkPass
+	// ProfileProperty is for property (multi-dwelling) deployments. Only the integration role
+	// may set it: the API decides by the caller's role and answers 422 otherwise
+	// (ErrProfileNotAllowed). docs/plume-api-errata.md B7.
+	ProfileProperty Profile = "property"
 )
 
-func (p Profile) valid() bool { return p == ProfileAuto || p == ProfileSmallBusiness }
+func (p Profile) valid() bool {
+	return p == ProfileAuto || p == ProfileSmallBusiness || p == ProfileProperty
+}
 
 // ServiceLevelStatus is the level of service at a location.
 type ServiceLevelStatus string

@@ -74,6 +74,9 @@ var (
 	ErrLocationArchived     = fmt.Errorf("plume: location is already archived: %w", ErrConflict)
 	ErrWifiNetworkExists    = fmt.Errorf("plume: location already has a WiFi network: %w", ErrConflict)
 	ErrEmailAlreadyVerified = fmt.Errorf("plume: email is already verified: %w", ErrConflict)
+	// ErrProfileNotAllowed is the 422 of a register or location write that sets ProfileProperty
+	// with a role that may not: only the integration role can.
+	ErrProfileNotAllowed = fmt.Errorf("plume: only the integration role may set profile %q: %w", "property", ErrValidation)
 
 	// Sentinels of the support half. Each is the meaning of an *Error with its status (405,
 	// 412, 425); none is retried.

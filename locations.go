@@ -220,10 +220,11 @@ func (s *LocationsService) Create(ctx context.Context, customerID string, req Lo
 		return nil, err
 	}
 	created, err := call[createdLocation](ctx, s.client, &request{
-		op:     "Locations.Create",
-		method: http.MethodPost,
-		path:   buildPath("Customers", customerID, "locations"),
-		body:   req,
+		op:       "Locations.Create",
+		method:   http.MethodPost,
+		path:     buildPath("Customers", customerID, "locations"),
+		body:     req,
+		meanings: profileMeanings(nil, req.Profile),
 	})
 	if err != nil {
 		return nil, err
@@ -294,11 +295,16 @@ func (s *LocationsService) SetServiceID(ctx context.Context, customerID, locatio
 }
 
 func (s *LocationsService) patch(ctx context.Context, op, customerID, locationID string, upd LocationUpdate) (*Location, error) {
+	var meanings map[int]error
+	if upd.Profile != nil {
+		meanings = profileMeanings(nil, *upd.Profile)
+	}
 	return call[Location](ctx, s.client, &request{
-		op:     op,
-		method: http.MethodPatch,
-		path:   buildPath("Customers", customerID, "locations", locationID),
-		body:   upd,
+		op:       op,
+		method:   http.MethodPatch,
+		path:     buildPath("Customers", customerID, "locations", locationID),
+		body:     upd,
+		meanings: meanings,
 	})
 }
 

@@ -256,7 +256,7 @@ func TestLocationsCreateErrors(t *testing.T) {
 		{"Name", LocationCreate{Name: "  "}},
 		{"ServiceID", LocationCreate{Name: "Home", ServiceID: `SVC"1`}},
 		{"ServiceID", LocationCreate{Name: "Home", ServiceID: "SVC\u201c1\u201d"}},
-		{"Profile", LocationCreate{Name: "Home", Profile: "property"}},
+		{"Profile", LocationCreate{Name: "Home", Profile: "castle"}},
 	}
 	for _, tc := range invalidCases {
 		assertNoRequest(t, tc.field, func(ctx context.Context, c *Client) error {

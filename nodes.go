@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -333,12 +334,31 @@ func (s *NodesService) UnclaimAll(ctx context.Context, customerID, locationID st
 //
 // API: GET /Partners/nodes/{serialNumber}
 func (s *NodesService) Lookup(ctx context.Context, serial string) (*NodeLookup, error) {
+	return s.LookupWithOptions(ctx, serial, nil)
+}
+
+// LookupOptions are the query options of LookupWithOptions.
+type LookupOptions struct {
+	// ExcludeUnclaimed makes the API answer 404 (ErrNotFound) for a node that is in the
+	// inventory but not claimed, instead of the inventory record (docs/plume-api-errata.md A8).
+	ExcludeUnclaimed bool
+}
+
+// LookupWithOptions is Lookup with the reference's query options.
+//
+// API: GET /Partners/nodes/{serialNumber}?excludeUnclaimed=true
+func (s *NodesService) LookupWithOptions(ctx context.Context, serial string, opts *LookupOptions) (*NodeLookup, error) {
 	if err := checkID("serial", serial); err != nil {
 		return nil, err
+	}
+	var query url.Values
+	if opts != nil && opts.ExcludeUnclaimed {
+		query = url.Values{"excludeUnclaimed": {"true"}}
 	}
 	return call[NodeLookup](ctx, s.client, &request{
 		op:     "Nodes.Lookup",
 		method: http.MethodGet,
 		path:   buildPath("Partners", "nodes", serial),
+		query:  query,
 	})
 }

@@ -92,8 +92,8 @@ func (r *OnboardRequest) validate(defaultPartner string) error {
 // static IPv4 configuration and every serial included). PartnerID may be empty: Onboard then
 // takes the client's. The batch package calls it on every row before running any.
 func (r *OnboardRequest) Validate() error {
-	if strings.TrimSpace(r.AccountID) == "" {
-		return invalid("AccountID", "must not be empty")
+	if err := checkNewAccountID(r.AccountID); err != nil {
+		return err
 	}
 	for field, v := range map[string]string{"AccountID": r.AccountID, "Name": r.Name, "ServiceID": r.ServiceID} {
 		if err := checkNoQuote(field, v); err != nil {

@@ -1,6 +1,7 @@
 package plume
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -73,4 +74,36 @@ func checkAccountID(accountID string) error {
 		return invalid("AccountID", "must not be empty")
 	}
 	return checkNoQuote("AccountID", accountID)
+}
+
+// profileMeanings returns meanings with a 422 read as ErrProfileNotAllowed when the request
+// sets ProfileProperty (the API decides by role).
+func profileMeanings(meanings map[int]error, p Profile) map[int]error {
+	if p != ProfileProperty {
+		return meanings
+	}
+	out := map[int]error{http.StatusUnprocessableEntity: ErrProfileNotAllowed}
+	for status, meaning := range meanings {
+		if status != http.StatusUnprocessableEntity {
+			out[status] = meaning
+		}
+	}
+	return out
+}
+
+// minNewAccountID is the shortest accountId the reference lets a customer be registered or
+// re-keyed with ("min length is 6 characters", docs/plume-api-errata.md B6). Lookups accept
+// any id: an account registered before the rule still has its own.
+const minNewAccountID = 6
+
+// checkNewAccountID checks an accountId given to a customer: checkAccountID, and at least
+// minNewAccountID characters.
+func checkNewAccountID(accountID string) error {
+	if err := checkAccountID(accountID); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(accountID); n < minNewAccountID {
+		return invalid("AccountID", "must be at least %d characters, got %d", minNewAccountID, n)
+	}
+	return nil
 }
