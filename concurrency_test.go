@@ -1,5 +1,16 @@
 package plume_test
 
+// concurrency_test.go: one client shared by many goroutines under load against the fake
+// (plumetest), checking the pipeline as a whole: no call fails or gets another's answer,
+// concurrent callers share one token fetch per expiry, and the client-side limiter is never
+// exceeded. Run under -race (make test) it is also the data race check of the pipeline
+// (token source, limiter, retries, logger). It takes seconds, so it is skipped with -short.
+//
+// Not here: one rule checked on its own, such as concurrent calls sharing one token fetch
+// (TestConcurrentCallsShareOneTokenFetch) or the default limiter's rate
+// (TestDefaultLimiterHoldsSixPerSecond), both in client_test.go; batch workers (batch/);
+// speeds, which are benchmarks (*_bench_test.go), never timed assertions.
+
 import (
 	"context"
 	"net/http"

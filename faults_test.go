@@ -1,5 +1,19 @@
 package plume_test
 
+// faults_test.go: server faults injected at the fake cloud (plumetest: InjectFault, WithWAF,
+// WithTokenTTL) and what the SDK makes of each, whatever the method: 5xx storms, 429 and
+// Retry-After, the WAF's window, a 403 of the API that is not the WAF, token endpoint
+// failures, answers cut short, malformed, past the size cap or of the wrong content type, a
+// 401 that never ends, an answer lost after its write applied. Every outcome is asserted on
+// the error returned, on the requests that reached the fake (RequestCount) and on the fake's
+// state; a new fault the fake can inject gets its case here.
+//
+// Not here: the retry and rate-limit rules over a bare loopback server (client_test.go); a
+// method's documented statuses mapped to its sentinels (the service's _test.go, httpmock); a
+// flow resuming after a failed step (flows_test.go); secrets in the resulting errors
+// (secrets_test.go); the network faults (resets, stalls, slow links), in the reliability/
+// module through toxiproxy.
+
 import (
 	"context"
 	"encoding/json"
@@ -18,11 +32,6 @@ import (
 	"github.com/plumecloud/plume-go"
 	"github.com/plumecloud/plume-go/plumetest"
 )
-
-// Server faults injected at the fake cloud (plumetest): every outcome is asserted on the error
-// returned, on the requests that reached the fake (RequestCount) and on the fake's state.
-// The network faults (resets, stalls, slow links) are in the reliability/ module, through
-// toxiproxy.
 
 // Routes as the fake counts them.
 const (

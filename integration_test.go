@@ -1,5 +1,16 @@
 package plume_test
 
+// integration_test.go: the whole public surface against the fake cloud over a real loopback
+// socket (plumetest): every service method, called in the order a customer's life calls them
+// (TestWholeSurfaceAgainstTheFake), and each documented fixture of testdata/ against the fake's
+// answer for the same object, so that tests against the fake see what the cloud sends
+// (TestFixturesAndFakeDecodeAlike). A new service method gets its call in the first; a new
+// answer type, its fixture row in the second.
+//
+// Not here: a method's exact request, documented shapes and statuses (the service's _test.go,
+// httpmock); flows such as Onboard (flows_test.go); injected faults (faults_test.go); the
+// fake's own routes and state (internal/fakecloud).
+
 import (
 	"encoding/json"
 	"math"

@@ -1,5 +1,18 @@
 package plume_test
 
+// secrets_test.go: every test that a secret never reaches an output, whatever the method.
+// TestSecretSweep drives each error path it can reach (API errors echoing the call's secrets,
+// the WAF, 429s, bodies past the 4 KiB an *Error keeps, undecodable answers, redirects,
+// cancelled contexts, validation, token endpoint failures) with known secrets (client secret,
+// Basic header, bearers, WiFi keys, a password), and searches every error string, formatted
+// value and log record for them; TestNoSecretInRequestURLs checks that none goes into a
+// request URL. A new path that could carry a secret gets its case in the sweep.
+//
+// Not here: secrets held deep inside values and error chains (secrets_nested_test.go); the
+// error parser and the WiFi network's printing under fuzzing (FuzzAPIError in
+// response_fuzz_test.go, FuzzWifiNetworkFormat in wifi_fuzz_test.go); redirects
+// (redirect_test.go); per-method behaviour, which belongs in the service's _test.go.
+
 import (
 	"bytes"
 	"context"

@@ -1,5 +1,9 @@
 package plume
 
+// security_internal_test.go: the security checks that need the package's internals (package
+// plume): the TLS configuration of the transport the SDK builds when none is given. What can
+// be checked through the public API belongs in security_test.go.
+
 import (
 	"crypto/tls"
 	"net/http"

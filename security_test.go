@@ -1,5 +1,20 @@
 package plume_test
 
+// security_test.go: the protections of the connection and of stored credentials, checked
+// from outside through the public API: the transport the SDK builds refuses TLS below 1.2
+// (with no WithHTTPClient, or an http.Client without a Transport), and FileTokenCache replaces
+// its file atomically, mode 0600, never leaving a cut token to a reader. A check that needs
+// the package's internals goes in security_internal_test.go.
+//
+// Not here:
+//   - no Authorization after a redirect to another host: TestNoAuthorizationAfterCrossHostRedirect
+//     (client_test.go), and every redirect rule (redirect_test.go);
+//   - a new cache file is 0600: TestFileTokenCache (auth_test.go); only the atomic replace of an
+//     existing file is checked here;
+//   - the MinVersion the transport is built with: TestTransportMinimumTLS12 (security_internal_test.go),
+//     since Go's own client default (TLS 1.2 since Go 1.22) would refuse the servers below too;
+//   - no secret in an output or a request URL: secrets_test.go, secrets_nested_test.go.
+
 import (
 	"crypto/tls"
 	"fmt"
@@ -20,15 +35,6 @@ import (
 
 	"github.com/plumecloud/plume-go"
 )
-
-// Security checks. Two more live beside the code they check:
-//   - no Authorization after a redirect to another host: TestNoAuthorizationAfterCrossHostRedirect
-//     (client_test.go);
-//   - the token cache file is 0600: TestFileTokenCache (auth_test.go); its atomic replace is
-//     shown below;
-//   - the MinVersion the transport is built with: TestTransportMinimumTLS12 (security_internal_test.go),
-//     since Go's own client default (TLS 1.2 since Go 1.22) would refuse the servers below too.
-// No secret in a request URL: TestNoSecretInRequestURLs (secrets_test.go).
 
 // tlsServer is an HTTPS test server speaking at most maxVersion; it counts the requests it
 // gets past the handshake.
