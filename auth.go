@@ -297,6 +297,25 @@ type tokenResponse struct {
 // clientCredentials runs the client-credentials grant: form grant_type and scope, the Basic
 // header verbatim, through the same HTTP client, limiter and retries as the API calls.
 func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
+	o := s.client.observer
+	if o == nil {
+		t, _, err := s.requestToken(ctx, nil)
+		return t, err
+	}
+	start := time.Now()
+	t, status, err := s.requestToken(ctx, o.observeCall(tokenOperation))
+	if o.TokenFetch != nil {
+		o.TokenFetch(ctx, TokenFetch{Duration: time.Since(start), StatusCode: status, ErrorKind: errorKind(err)})
+	}
+	return t, err
+}
+
+// tokenOperation is the token request, as the observer sees it: no URL (Okta's token URL
+// names the authorization server).
+var tokenOperation = Operation{Name: "token", Method: http.MethodPost, Route: "token"}
+
+// requestToken is clientCredentials' request and its answer's status (0 when none came).
+func (s *tokenSource) requestToken(ctx context.Context, observe func(context.Context, retry.Event)) (*oauth2.Token, int, error) {
 	c := s.client
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {s.scope}}
 	header := http.Header{
@@ -304,36 +323,36 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		"Cache-Control": {"no-cache"},
 	}
 	start := s.now()
-	raw, err := c.sendWith(ctx, exchange{method: http.MethodPost, idempotent: true}, s.tokenURL, []byte(form.Encode()),
+	raw, err := c.sendWith(ctx, exchange{method: http.MethodPost, idempotent: true, observe: observe}, s.tokenURL, []byte(form.Encode()),
 		"application/x-www-form-urlencoded; charset=utf-8", header)
 	if err != nil {
 		if isContextErr(err) {
-			return nil, fmt.Errorf("plume: token request: %w", err)
+			return nil, 0, fmt.Errorf("plume: token request: %w", err)
 		}
-		return nil, &redactedError{msg: "plume: token request: " + c.redactText(err.Error(), nil), err: c.redactChain(err, nil)}
+		return nil, 0, &redactedError{msg: "plume: token request: " + c.redactText(err.Error(), nil), err: c.redactChain(err, nil)}
 	}
 	var tr tokenResponse
 	decodeErr := json.Unmarshal(raw.Body, &tr)
 	if raw.StatusCode == http.StatusTooManyRequests || (raw.StatusCode == http.StatusForbidden && decodeErr != nil) {
 		wait, _ := retry.RetryAfter(raw.Header.Get("Retry-After"), time.Now())
-		return nil, &RateLimitError{StatusCode: raw.StatusCode, RetryAfter: wait, Op: "token", Method: http.MethodPost}
+		return nil, raw.StatusCode, &RateLimitError{StatusCode: raw.StatusCode, RetryAfter: wait, Op: "token", Method: http.MethodPost}
 	}
 	if raw.StatusCode != http.StatusOK {
-		return nil, &AuthError{
+		return nil, raw.StatusCode, &AuthError{
 			StatusCode:  raw.StatusCode,
 			Code:        c.redactText(tr.Error, nil),
 			Description: c.redactText(tr.ErrorDescription, nil),
 		}
 	}
 	if decodeErr != nil || tr.AccessToken == "" {
-		return nil, &AuthError{StatusCode: raw.StatusCode, Description: "token endpoint answered without an access_token"}
+		return nil, raw.StatusCode, &AuthError{StatusCode: raw.StatusCode, Description: "token endpoint answered without an access_token"}
 	}
 	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
-		return nil, &AuthError{StatusCode: raw.StatusCode, Description: "unsupported token_type " + c.redactText(tr.TokenType, nil)}
+		return nil, raw.StatusCode, &AuthError{StatusCode: raw.StatusCode, Description: "unsupported token_type " + c.redactText(tr.TokenType, nil)}
 	}
 	t := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer"}
 	if tr.ExpiresIn > 0 {
 		t.Expiry = start.Add(time.Duration(tr.ExpiresIn) * time.Second)
 	}
-	return t, nil
+	return t, raw.StatusCode, nil
 }

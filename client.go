@@ -46,6 +46,8 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	logger    *slog.Logger
+	observer  *Observer // nil: nothing observed
+	now       func() time.Time // the clock of client-side time checks (Devices.ForceSteer): time.Now
 
 	http     *http.Client
 	retrying *retryablehttp.Client
@@ -100,7 +102,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent: userAgent(cfg.userAgent),
 		maxBody:   cfg.maxBody,
 		logger:    cfg.logger,
+		observer:  cfg.observer,
 		secrets:   &redact.Set{},
+		now:       time.Now,
 	}
 	c.partnerID = cfg.partnerID
 	if cfg.creds != nil {

@@ -51,6 +51,7 @@ type config struct {
 	userAgent   string
 	insecure    bool
 	maxBody     int64
+	observer    *Observer
 }
 
 // WithBaseURL sets the API base URL, base path included: "https://<cloud host>/api".

@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/plumecloud/plume-go/internal/retry"
+	"github.com/plumecloud/plume-go/internal/transport"
 )
 
 // The request pipeline: every API call of every service takes the same path.
@@ -82,11 +84,37 @@ type response struct {
 // 2xx body into out when out is non-nil and the body is not empty. Any other answer is an
 // *Error or a *RateLimitError.
 func (c *Client) do(ctx context.Context, r *request, out any) (*response, error) {
+	if c.observer == nil {
+		resp, _, err := c.run(ctx, r, out, nil)
+		return resp, err
+	}
+	o := c.observer
+	op := Operation{Name: r.op, Method: r.method, Route: routeOf(r.path)}
+	if o.OperationStart != nil {
+		if octx := o.OperationStart(ctx, op); octx != nil {
+			ctx = octx
+		}
+	}
+	start := time.Now()
+	resp, last, err := c.run(ctx, r, out, o.observeCall(op))
+	if o.OperationEnd != nil {
+		res := OperationResult{Duration: time.Since(start), ErrorKind: errorKind(err)}
+		if last != nil {
+			res.StatusCode, res.Attempts, res.RequestID = last.StatusCode, last.Attempts, transport.RequestID(last.Header)
+		}
+		o.OperationEnd(ctx, op, res)
+	}
+	return resp, err
+}
+
+// run is do's pipeline; observe, when not nil, is told of each limiter wait and attempt. It
+// also returns the last raw answer (nil when none came), for the observer.
+func (c *Client) run(ctx context.Context, r *request, out any, observe func(context.Context, retry.Event)) (*response, *rawResponse, error) {
 	var payload []byte
 	if r.body != nil {
 		var err error
 		if payload, err = json.Marshal(r.body); err != nil {
-			return nil, fmt.Errorf("plume: %s: encoding request: %w", r.op, err)
+			return nil, nil, fmt.Errorf("plume: %s: encoding request: %w", r.op, err)
 		}
 	}
 	// r.path is escaped already (buildPath), so the URL is a concatenation.
@@ -99,36 +127,38 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 	var (
 		raw      *rawResponse
 		rejected string // the token a 401 refused: the next attempt needs another
+		attempts int    // attempts sent before a 401's new token
 	)
 	for range 2 {
 		tok, err := c.tokens.current(ctx, rejected)
 		if err != nil {
-			return nil, fmt.Errorf("plume: %s: %w", r.op, err)
+			return nil, nil, fmt.Errorf("plume: %s: %w", r.op, err)
 		}
 		refused := rejected
 		bearer := func(ctx context.Context) (string, error) { return c.tokens.forSend(ctx, tok, refused) }
-		raw, err = c.sendWith(ctx, exchange{method: r.method, bearer: bearer}, target, payload, "application/json", nil)
+		raw, err = c.sendWith(ctx, exchange{method: r.method, bearer: bearer, observe: observe, attempts: attempts}, target, payload, "application/json", nil)
 		var tokenErr *retry.TokenError
 		if errors.As(err, &tokenErr) {
-			return nil, fmt.Errorf("plume: %s: %w", r.op, tokenErr.Err)
+			return nil, nil, fmt.Errorf("plume: %s: %w", r.op, tokenErr.Err)
 		}
 		if err != nil {
-			return nil, c.transportError(r, path, err)
+			return nil, nil, c.transportError(r, path, err)
 		}
 		if raw.StatusCode != http.StatusUnauthorized {
 			break
 		}
 		rejected = raw.Bearer
+		attempts = raw.Attempts
 	}
 	if raw.StatusCode >= 200 && raw.StatusCode < 300 {
 		if out != nil {
 			if err := c.decodeInto(r, path, raw, out); err != nil {
-				return nil, err
+				return nil, raw, err
 			}
 		}
-		return &response{StatusCode: raw.StatusCode, Body: raw.Body}, nil
+		return &response{StatusCode: raw.StatusCode, Body: raw.Body}, raw, nil
 	}
-	return nil, c.apiError(r, path, raw)
+	return nil, raw, c.apiError(r, path, raw)
 }
 
 // exchange describes one retried HTTP exchange.
@@ -136,6 +166,8 @@ type exchange struct {
 	method     string
 	idempotent bool                                  // a POST that is safe to repeat (the token request)
 	bearer     func(context.Context) (string, error) // the token of each attempt to the API host; nil for none
+	observe    func(context.Context, retry.Event)    // told of each limiter wait and attempt; nil for none
+	attempts   int                                   // attempts of the same operation before this exchange (a 401's refresh)
 }
 
 // rawResponse is the last answer of an exchange.
@@ -153,7 +185,10 @@ type rawResponse struct {
 // exchange travels there as a *retry.Call; the transport counts attempts and records the
 // token it attached on it. sendWith is the one place that reads them back, into the result.
 func (c *Client) sendWith(ctx context.Context, ex exchange, target string, payload []byte, contentType string, header http.Header) (*rawResponse, error) {
-	call := &retry.Call{Method: ex.method, Idempotent: ex.idempotent, Bearer: ex.bearer}
+	call := &retry.Call{Method: ex.method, Idempotent: ex.idempotent, Bearer: ex.bearer, Observe: ex.observe, Attempts: ex.attempts}
+	if ex.attempts > 0 {
+		call.RetryReason = "token refresh" // the API answered 401 to the previous token
+	}
 	raw, err := c.roundTrip(retry.WithCall(ctx, call), call.Method, target, payload, contentType, header)
 	if raw != nil {
 		raw.Attempts, raw.Bearer = call.Attempts, call.UsedBearer

@@ -33,6 +33,40 @@ type Call struct {
 	Bearer func(context.Context) (string, error)
 	// UsedBearer is the token the last attempt carried (set by the transport).
 	UsedBearer string
+	// Observe, when set, is told of each limiter wait and each attempt, after it, on the
+	// goroutine making the call (set by the client when an observer is configured).
+	Observe func(ctx context.Context, ev Event)
+	// RetryReason is why CheckRetry decided to retry the last attempt (set by CheckRetry).
+	RetryReason string
+	// LastEnd is when the last attempt ended (set by the transport while observed).
+	LastEnd time.Time
+}
+
+// EventKind tells the events of Call.Observe apart.
+type EventKind int
+
+// The kinds of Event.
+const (
+	EventLimiterWait EventKind = iota + 1
+	EventAttempt
+)
+
+// Event is one limiter wait or one attempt of a call. It carries no URL, header or body.
+type Event struct {
+	Kind        EventKind
+	Attempt     int           // 1 for the first attempt
+	Wait        time.Duration // limiter: time waited; attempt: the pause since the previous attempt ended, limiter wait excluded
+	Duration    time.Duration // attempt: from sending to the answer's headers
+	StatusCode  int           // attempt: the answer's status, 0 when none came
+	RetryReason string        // attempt: why it is a retry ("" for the first)
+	Err         error         // the wait's or the attempt's error
+}
+
+// setReason records why the call is retried, for the observer.
+func (c *Call) setReason(retrying bool, reason string) {
+	if c != nil && retrying {
+		c.RetryReason = reason
+	}
 }
 
 // WithCall returns ctx carrying c.
@@ -72,6 +106,7 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 			return false, err
 		}
 		if IsDialError(err) {
+			call.setReason(true, "dial error")
 			return true, nil
 		}
 		var lim *LimiterError
@@ -80,15 +115,22 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if errors.As(err, &lim) || errors.As(err, &tok) || errors.As(err, &redirect) {
 			return false, err
 		}
-		return call.retriesAfterSend(), nil
+		retrying := call.retriesAfterSend()
+		call.setReason(retrying, "connection error")
+		return retrying, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
+		call.setReason(true, "status 429")
 		return true, nil
 	case http.StatusForbidden:
-		return IsWAF(resp), nil
+		waf := IsWAF(resp)
+		call.setReason(waf, "WAF block")
+		return waf, nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return call.retriesAfterSend(), nil
+		retrying := call.retriesAfterSend()
+		call.setReason(retrying, "status "+strconv.Itoa(resp.StatusCode))
+		return retrying, nil
 	}
 	return false, nil
 }

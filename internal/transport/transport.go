@@ -34,16 +34,55 @@ type Transport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	call := retry.CallFrom(ctx)
+	if call != nil && call.Observe != nil {
+		return t.observedRoundTrip(ctx, req, call)
+	}
 	if err := t.wait(ctx); err != nil {
 		closeBody(req)
 		return nil, err
 	}
-	call := retry.CallFrom(ctx)
 	attempt := 1
 	if call != nil {
 		call.Attempts++
 		attempt = call.Attempts
 	}
+	return t.send(ctx, req, call, attempt)
+}
+
+// observedRoundTrip is RoundTrip with the limiter wait and the attempt reported to
+// call.Observe, timed on the clock.
+func (t *Transport) observedRoundTrip(ctx context.Context, req *http.Request, call *retry.Call) (*http.Response, error) {
+	waitStart := time.Now()
+	pause := time.Duration(0)
+	if !call.LastEnd.IsZero() {
+		pause = waitStart.Sub(call.LastEnd)
+	}
+	err := t.wait(ctx)
+	waited := time.Since(waitStart)
+	call.Observe(ctx, retry.Event{Kind: retry.EventLimiterWait, Attempt: call.Attempts + 1, Wait: waited, Err: err})
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	call.Attempts++
+	reason := ""
+	if call.Attempts > 1 {
+		reason = call.RetryReason
+	}
+	start := time.Now()
+	resp, err := t.send(ctx, req, call, call.Attempts)
+	call.LastEnd = time.Now()
+	ev := retry.Event{Kind: retry.EventAttempt, Attempt: call.Attempts, Wait: pause, Duration: call.LastEnd.Sub(start), RetryReason: reason, Err: err}
+	if resp != nil {
+		ev.StatusCode = resp.StatusCode
+	}
+	call.Observe(ctx, ev)
+	return resp, err
+}
+
+// send attaches the bearer where it belongs and makes the attempt.
+func (t *Transport) send(ctx context.Context, req *http.Request, call *retry.Call, attempt int) (*http.Response, error) {
 	if call != nil && call.Bearer != nil && strings.EqualFold(req.URL.Host, t.APIHost) {
 		token, err := call.Bearer(ctx)
 		if err != nil {
