@@ -46,7 +46,7 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	logger    *slog.Logger
-	observer  *Observer // nil: nothing observed
+	observer  *Observer        // nil: nothing observed
 	now       func() time.Time // the clock of client-side time checks (Devices.ForceSteer): time.Now
 
 	http     *http.Client
