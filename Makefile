@@ -2,8 +2,9 @@ GO ?= go
 FUZZTIME ?= 60s
 BENCHCOUNT ?= 6
 # The SDK module first, then the separate modules: redis/ (shared token cache and limiter,
-# tested against a real redis-server its tests start) and reliability/ (the toxiproxy matrix).
-MODULES ?= . redis reliability
+# tested against a real redis-server its tests start), reliability/ (the toxiproxy matrix),
+# otel/ (OpenTelemetry through the SDK's Observer) and examples/otel (its example program).
+MODULES ?= . redis reliability otel examples/otel
 
 .PHONY: test lint bench fuzz
 

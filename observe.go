@@ -66,6 +66,7 @@ type Attempt struct {
 	Duration    time.Duration // from sending to the answer's headers
 	StatusCode  int           // 0 when no answer came
 	ErrorKind   string        // when no answer came: "connection error", "dial error", "canceled", "token", "limiter"
+	WAFBlock    bool          // the answer is the WAF's HTML block page (a 403 that is not the API's)
 }
 
 // LimiterWait is one wait on the rate limiter.
@@ -238,7 +239,7 @@ func (o *Observer) observeCall(op Operation) func(ctx context.Context, ev retry.
 		case retry.EventAttempt:
 			if o.Attempt != nil {
 				o.Attempt(ctx, op, Attempt{Number: ev.Attempt, Wait: ev.Wait, RetryReason: ev.RetryReason,
-					Duration: ev.Duration, StatusCode: ev.StatusCode, ErrorKind: attemptErrorKind(ev.Err)})
+					Duration: ev.Duration, StatusCode: ev.StatusCode, ErrorKind: attemptErrorKind(ev.Err), WAFBlock: ev.WAFBlock})
 			}
 		}
 	}

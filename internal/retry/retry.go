@@ -59,6 +59,7 @@ type Event struct {
 	Duration    time.Duration // attempt: from sending to the answer's headers
 	StatusCode  int           // attempt: the answer's status, 0 when none came
 	RetryReason string        // attempt: why it is a retry ("" for the first)
+	WAFBlock    bool          // attempt: the answer is the WAF's block page (a 403 that is not the API's)
 	Err         error         // the wait's or the attempt's error
 }
 

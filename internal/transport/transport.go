@@ -76,6 +76,7 @@ func (t *Transport) observedRoundTrip(ctx context.Context, req *http.Request, ca
 	ev := retry.Event{Kind: retry.EventAttempt, Attempt: call.Attempts, Wait: pause, Duration: call.LastEnd.Sub(start), RetryReason: reason, Err: err}
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
+		ev.WAFBlock = resp.StatusCode == http.StatusForbidden && retry.IsWAF(resp)
 	}
 	call.Observe(ctx, ev)
 	return resp, err
