@@ -56,7 +56,9 @@ type Client struct {
 
 	common service // shared by the services
 
-	renameByPOST atomic.Bool // the API has no PUT route for a node rename: use POST (Nodes.Update)
+	// renameByPOST: the API has no PUT route for a node rename, use POST (Nodes.Update). A
+	// pointer, so that copying a Client (its value-receiver String) copies no lock state.
+	renameByPOST *atomic.Bool
 }
 
 // service is the value every service type is made of.
@@ -103,8 +105,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxBody,
 		logger:    cfg.logger,
 		observer:  cfg.observer,
-		secrets:   &redact.Set{},
-		now:       time.Now,
+
+		renameByPOST: new(atomic.Bool),
+		secrets:      &redact.Set{},
+		now:          time.Now,
 	}
 	c.partnerID = cfg.partnerID
 	if cfg.creds != nil {
