@@ -62,8 +62,9 @@ func WithWAF(quota int, window time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock of timestamps, token expiry and the WAF window (time.Now when not
-// set), so that a test can expire a token without waiting.
+// WithClock sets the Server's one clock (time.Now when not set): timestamps, token expiry,
+// the WAF window and every timed state (reboots, firmware upgrades, speed tests, forced
+// steering), so that a test can move time without waiting (see ManualClock).
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.cfg.Now = now }
 }

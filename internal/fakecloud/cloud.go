@@ -43,8 +43,11 @@ type Config struct {
 	WAFQuota int
 	// WAFWindow is the length of the WAF's fixed window; DefaultWAFWindow when zero.
 	WAFWindow time.Duration
-	// Now is the clock used for timestamps, token expiry and the WAF window; time.Now when nil.
+	// Now is the one clock of the fake: timestamps, token expiry, the WAF window and every
+	// timed state (reboots, upgrades, speed tests, forced steering); time.Now when nil.
 	Now func() time.Time
+	// Timings are the durations of the timed states; zero fields take their defaults.
+	Timings Timings
 }
 
 // Credential is an OAuth client known to the token endpoint and the partner its tokens act for.
@@ -64,6 +67,7 @@ func (c Credential) GoString() string { return "fakecloud.Credential" + c.String
 type Cloud struct {
 	now      func() time.Time
 	ttl      time.Duration
+	timings  Timings
 	idPrefix string
 	defCred  Credential
 
@@ -75,6 +79,8 @@ type Cloud struct {
 	customers map[string]*customer
 	locations map[string]*location
 	nodes     map[string]*node // by serial
+
+	firmwareTarget string // the version PUT …/firmware upgrades to (§12.3)
 
 	// Indexes, so that no request scans every row (see index.go). Nothing writes an indexed
 	// field (a customer's accountId, name, email; a location's serviceId, archived flag; a
@@ -105,6 +111,7 @@ func New(cfg Config) *Cloud {
 	c := &Cloud{
 		now:       cfg.Now,
 		ttl:       cfg.TokenTTL,
+		timings:   cfg.Timings.withDefaults(),
 		idPrefix:  randomHex(5),
 		partners:  map[string]*partner{},
 		creds:     map[string]*Credential{},
@@ -121,6 +128,8 @@ func New(cfg Config) *Cloud {
 		byServiceID:  multiIndex[*location]{},
 		claimedNodes: multiIndex[*node]{},
 		licenses:     map[string]int{},
+
+		firmwareTarget: DefaultFirmwareTarget,
 
 		routeCounts: map[string]int{},
 		waf:         waf{quota: cfg.WAFQuota, window: cfg.WAFWindow},

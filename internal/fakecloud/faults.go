@@ -29,8 +29,9 @@ import (
 type Fault struct {
 	// Method matches the request method; "" matches any.
 	Method string
-	// Path is a path.Match pattern for the escaped URL path, base included
-	// ("/api/Customers/*/locations/*/nodes", TokenPath); "" matches any path.
+	// Path is a path.Match pattern for the escaped URL path, /api included
+	// ("/api/Customers/*/locations/*/nodes"); "" matches any path. The token endpoint's
+	// path is TokenPath, the path of plumetest's Server.TokenURL.
 	Path string
 	// Times is how many matching requests the fault affects; 0 means 1.
 	Times int

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,40 +16,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeClock is a settable clock for token expiry and WAF windows.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2024, 3, 27, 14, 41, 58, 312_000_000, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// testStart is where every harness's clock starts.
+var testStart = time.Date(2024, 3, 27, 14, 41, 58, 312_000_000, time.UTC)
 
 // harness is a Cloud on a loopback server with a token for the default credential.
 type harness struct {
 	t     *testing.T
 	cloud *Cloud
 	srv   *httptest.Server
-	clock *fakeClock
+	clock *ManualClock
 	token string
 }
 
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	clock := newFakeClock()
+	clock := NewManualClock(testStart)
 	if cfg.Now == nil {
 		cfg.Now = clock.Now
 	}
@@ -205,3 +185,79 @@ func locPath(customerID, locationID string) string {
 }
 
 func claimBody(serial string) map[string]any { return map[string]any{"serialNumber": serial} }
+
+// site is a harness with a customer whose Home location has the gateway GW1 and the pod
+// POD1 claimed and online, for the support endpoints.
+type site struct {
+	*harness
+	id, loc string
+}
+
+func newSite(t *testing.T, cfg Config) *site {
+	t.Helper()
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 365 * 24 * time.Hour // the tests move the clock by days
+	}
+	h := newHarness(t, cfg)
+	h.cloud.AddGateways(DefaultPartnerID, "GW1")
+	h.cloud.AddInventory(DefaultPartnerID, "POD1")
+	id, loc := h.register("account-1")
+	s := &site{harness: h, id: id, loc: loc}
+	s.claim("GW1", "POD1")
+	return s
+}
+
+// claim claims serials at the site's location and sets them online.
+func (s *site) claim(serials ...string) {
+	s.t.Helper()
+	for _, serial := range serials {
+		res := s.api(http.MethodPost, nodesPath(s.id, s.loc), claimBody(serial))
+		require.Equal(s.t, http.StatusOK, res.status, "claim %s: %s", serial, res.body)
+		require.NoError(s.t, s.cloud.SetNodeOnline(serial, true))
+	}
+}
+
+// with returns a copy of the site reporting to t (for subtests).
+func (s *site) with(t *testing.T) *site {
+	c := *s
+	c.harness = s.harness.with(t)
+	return &c
+}
+
+// path is a path below the site's location.
+func (s *site) path(rest string) string { return locPath(s.id, s.loc) + rest }
+
+// addDevice seeds a device at the site's location.
+func (s *site) addDevice(d Device) {
+	s.t.Helper()
+	require.NoError(s.t, s.cloud.AddDevice(s.id, s.loc, d))
+}
+
+// node answers GET …/nodes/{serial} as an object.
+func (s *site) node(serial string) map[string]any {
+	s.t.Helper()
+	res := s.api(http.MethodGet, s.path("/nodes/"+serial), nil)
+	require.Equal(s.t, http.StatusOK, res.status, "body: %s", res.body)
+	return res.object(s.t)
+}
+
+// stampAt is the wire form of the harness clock's start plus d.
+func stampAt(d time.Duration) string { return stamp(testStart.Add(d)) }
+
+// statusCase is one request and the error status it must get.
+type statusCase struct {
+	name, method, path string
+	body               any
+	status             int
+}
+
+// runStatusCases runs each case as a parallel subtest.
+func (s *site) runStatusCases(t *testing.T, cases []statusCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s.with(t).api(tc.method, tc.path, tc.body).requireLoopBackError(t, tc.status)
+		})
+	}
+}

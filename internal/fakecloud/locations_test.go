@@ -231,7 +231,7 @@ func TestWANConfiguration(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	loc, _ := h.cloud.Location(home)
 	require.NotNil(t, loc.StaticIPv4)
-	assert.Equal(t, StaticIPv4{Enabled: true, IP: "192.168.1.2", Subnet: "255.255.0.0", Gateway: "192.168.1.1", PrimaryDNS: "1.1.1.1", SecondaryDNS: "1.0.0.1"}, *loc.StaticIPv4)
+	assert.Equal(t, StaticIPv4View{Enabled: true, IP: "192.168.1.2", Subnet: "255.255.0.0", Gateway: "192.168.1.1", PrimaryDNS: "1.1.1.1", SecondaryDNS: "1.0.0.1"}, *loc.StaticIPv4)
 
 	res = h.api(http.MethodPut, path, map[string]any{
 		"pppoe":            map[string]any{"enabled": true, "username": "u", "password": "p"},

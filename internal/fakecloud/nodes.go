@@ -11,8 +11,9 @@ func (c *Cloud) listNodes(rq *request) *reply {
 		return bad
 	}
 	out := []obj{}
+	now := c.now()
 	for _, n := range c.claimedAt(l.id) {
-		out = append(out, nodeStatusJSON(n))
+		out = append(out, c.nodeStatusJSON(n, now))
 	}
 	return jsonReply(http.StatusOK, obj{"nodes": out})
 }
@@ -36,7 +37,7 @@ func (c *Cloud) getNode(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
-	return jsonReply(http.StatusOK, nodeStatusJSON(n))
+	return jsonReply(http.StatusOK, c.nodeStatusJSON(n, c.now()))
 }
 
 // renameNode sets a claimed node's nickname. POST …/nodes/{id} (§5.4)
@@ -57,8 +58,15 @@ func (c *Cloud) renameNode(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
-	n.nickname, n.updatedAt = nickname, c.now()
-	return jsonReply(http.StatusOK, fullNodeJSON(n))
+	now := c.now()
+	n.nickname, n.updatedAt = nickname, now
+	switch deref(emit, "") { // emitMessage also switches the LED (plume-support-api.md §5.3)
+	case "on":
+		n.led = ledLocate
+	case "off":
+		n.led = ledNormal
+	}
+	return jsonReply(http.StatusOK, c.fullNodeJSON(n, now))
 }
 
 // claimNode claims a node from the partner's inventory, checking in the order of §12.4:
@@ -88,6 +96,7 @@ func (c *Cloud) claimNode(rq *request) *reply {
 		return errorf(http.StatusUnprocessableEntity, "the claim would exceed numPodsAuthorized (%d)", l.podQuota)
 	}
 	c.claim(n, cu, l, c.now())
+	c.assignIP(n)
 	if n.packID == "" {
 		n.packID = randomHex(12)
 	}

@@ -184,8 +184,9 @@ func TestSeedingErrors(t *testing.T) {
 	require.True(t, ok)
 	assert.False(t, n.Gateway, "a known serial keeps its state")
 	c.AddGateways("p", "G1")
-	assert.Equal(t, []Node{
-		{Serial: "G1", PartnerID: "p", PackID: c.nodes["G1"].packID, Gateway: true},
-		{Serial: "S1", PartnerID: "p", PackID: n.PackID},
-	}, c.Nodes())
+	unclaimed := NodeView{ConnectionState: "disconnected", FirmwareVersion: DefaultFirmwareVersion, FirmwareStatus: "idle", LEDMode: "normal"}
+	g1, s1 := unclaimed, unclaimed
+	g1.Serial, g1.PartnerID, g1.PackID, g1.Gateway = "G1", "p", c.nodes["G1"].packID, true
+	s1.Serial, s1.PartnerID, s1.PackID = "S1", "p", n.PackID
+	assert.Equal(t, []NodeView{g1, s1}, c.Nodes())
 }

@@ -3,9 +3,11 @@ package fakecloud
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // obj is a JSON object being built for a response.
@@ -60,6 +62,7 @@ var errorNames = map[int]string{
 	409: "Error",
 	415: "UnsupportedMediaTypeError",
 	422: "ValidationError",
+	425: "TooEarlyError",
 	429: "TooManyRequestsError",
 	500: "InternalServerError",
 	502: "BadGatewayError",
@@ -203,6 +206,35 @@ func (f *fields) number(key string) *float64 {
 	return &n
 }
 
+// looseNumber returns the number at key, also accepting a string that holds one (the
+// string($JSON) fields of plume-support-api.md §1), or nil when absent.
+func (f *fields) looseNumber(key string) *float64 {
+	v := f.raw(key)
+	if v == nil {
+		return nil
+	}
+	n, ok := parseLooseNumber(v)
+	if !ok {
+		f.typeError(key, "a number")
+		return nil
+	}
+	return &n
+}
+
+// parseLooseNumber reads a JSON number, or a JSON string holding one.
+func parseLooseNumber(v json.RawMessage) (float64, bool) {
+	var n float64
+	if json.Unmarshal(v, &n) == nil {
+		return n, true
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return n, err == nil && !math.IsInf(n, 0) && !math.IsNaN(n)
+}
+
 // object returns the object at key as fields, or nil when absent.
 func (f *fields) object(key string) *fields {
 	v := f.raw(key)
@@ -241,4 +273,17 @@ func queryInt(q url.Values, key string) (int, *reply) {
 		return 0, errorf(http.StatusBadRequest, "%s must be a non-negative integer", key)
 	}
 	return n, nil
+}
+
+// queryNumber reads an optional non-negative number from the query.
+func queryNumber(q url.Values, key string) (*float64, *reply) {
+	s := q.Get(key)
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return nil, errorf(http.StatusBadRequest, "%s must be a non-negative number", key)
+	}
+	return &n, nil
 }

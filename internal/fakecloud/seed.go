@@ -3,9 +3,7 @@ package fakecloud
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
-	"time"
 )
 
 // AddPartner makes a partner known to the cloud, or updates its locked flag (a locked
@@ -55,7 +53,10 @@ func (c *Cloud) addNodes(partnerID string, gateway bool, serials []string) {
 		if c.nodes[s] != nil {
 			continue
 		}
-		c.nodes[s] = &node{serial: s, partnerID: partnerID, gateway: gateway, packID: randomHex(12), createdAt: now, updatedAt: now}
+		c.nodes[s] = &node{
+			serial: s, partnerID: partnerID, gateway: gateway, packID: randomHex(12), createdAt: now, updatedAt: now,
+			led: ledNormal, firmware: DefaultFirmwareVersion, firmwareSetAt: now,
+		}
 	}
 }
 
@@ -95,7 +96,7 @@ func (c *Cloud) SetNodeOnline(serial string, online bool) error {
 	if n == nil {
 		return fmt.Errorf("fakecloud: no node %q in inventory", serial)
 	}
-	n.online = online
+	n.setOnline(online, c.now())
 	return nil
 }
 
@@ -110,157 +111,6 @@ func (c *Cloud) SetAutoProvisioned(customerID string, on bool) error {
 	}
 	cu.autoProvisioned = on
 	return nil
-}
-
-// Customer is a snapshot of a stored customer.
-type Customer struct {
-	ID, AccountID, Name, Email, PartnerID string
-	EmailVerified, AutoProvisioned        bool
-	AcceptLanguage                        string
-	VerificationEmails                    int // resendEmailVerification calls answered 204
-	CreatedAt                             time.Time
-}
-
-// Location is a snapshot of a stored location, archived ones included.
-type Location struct {
-	ID, CustomerID, Name, ServiceID, Profile string
-	Archived                                 bool
-	ServiceLevel                             string
-	MonitorMode                              bool
-	PodQuota                                 int
-	Checkpoint                               string // "" when never set
-	Wifi                                     *WifiNetwork
-	StaticIPv4                               *StaticIPv4
-	CreatedAt                                time.Time
-}
-
-// WifiNetwork is a snapshot of a location's WiFi network.
-type WifiNetwork struct {
-	ID, SSID, EncryptionKey, WPAMode string
-	Enabled                          bool
-}
-
-// String hides the encryption key.
-func (w WifiNetwork) String() string {
-	return fmt.Sprintf("{ID:%s SSID:%s EncryptionKey:[REDACTED] WPAMode:%s Enabled:%t}", w.ID, w.SSID, w.WPAMode, w.Enabled)
-}
-
-// StaticIPv4 is a snapshot of a location's static WAN IPv4 settings.
-type StaticIPv4 struct {
-	Enabled                                       bool
-	IP, Subnet, Gateway, PrimaryDNS, SecondaryDNS string
-}
-
-// Node is a snapshot of an inventory node; CustomerID and LocationID are empty when unclaimed.
-type Node struct {
-	Serial, PartnerID, PackID, AccountID, Nickname string
-	Gateway, Online                                bool
-	CustomerID, LocationID                         string
-}
-
-// Customers returns every stored customer by createdAt, then id. Deleted customers are gone.
-func (c *Cloud) Customers() []Customer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []Customer
-	for _, cu := range c.sortedCustomers("") {
-		out = append(out, customerSnapshot(cu))
-	}
-	return out
-}
-
-// Customer returns one stored customer.
-func (c *Cloud) Customer(id string) (Customer, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cu := c.customers[id]
-	if cu == nil {
-		return Customer{}, false
-	}
-	return customerSnapshot(cu), true
-}
-
-func customerSnapshot(cu *customer) Customer {
-	return Customer{
-		ID: cu.id, AccountID: cu.accountID, Name: cu.name, Email: cu.email, PartnerID: cu.partnerID,
-		EmailVerified: cu.emailVerified, AutoProvisioned: cu.autoProvisioned,
-		AcceptLanguage: cu.acceptLanguage, VerificationEmails: cu.verificationMails, CreatedAt: cu.createdAt,
-	}
-}
-
-// Locations returns every location, archived ones included, by createdAt, then id.
-func (c *Cloud) Locations() []Location {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ls := slices.Collect(maps.Values(c.locations))
-	slices.SortFunc(ls, func(a, b *location) int { return byCreation(a.createdAt, b.createdAt, a.id, b.id) })
-	out := make([]Location, 0, len(ls))
-	for _, l := range ls {
-		out = append(out, locationSnapshot(l))
-	}
-	return out
-}
-
-// Location returns one location, archived or not.
-func (c *Cloud) Location(id string) (Location, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l := c.locations[id]
-	if l == nil {
-		return Location{}, false
-	}
-	return locationSnapshot(l), true
-}
-
-func locationSnapshot(l *location) Location {
-	out := Location{
-		ID: l.id, CustomerID: l.customerID, Name: l.name, ServiceID: l.serviceID, Profile: l.profile,
-		Archived: l.archived, ServiceLevel: l.serviceLevel, MonitorMode: l.monitorMode,
-		PodQuota: l.podQuota, CreatedAt: l.createdAt,
-	}
-	if l.checkpoint != nil {
-		out.Checkpoint = l.checkpoint.value
-	}
-	if w := l.wifi; w != nil {
-		out.Wifi = &WifiNetwork{ID: w.id, SSID: w.ssid, EncryptionKey: w.key, WPAMode: w.wpaMode, Enabled: w.enabled}
-	}
-	if s := l.wan.static; s != nil {
-		out.StaticIPv4 = &StaticIPv4{
-			Enabled: s.enabled, IP: s.ip, Subnet: s.subnet, Gateway: s.gateway,
-			PrimaryDNS: s.primaryDNS, SecondaryDNS: s.secondaryDNS,
-		}
-	}
-	return out
-}
-
-// Nodes returns every inventory node by serial.
-func (c *Cloud) Nodes() []Node {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]Node, 0, len(c.nodes))
-	for _, serial := range slices.Sorted(maps.Keys(c.nodes)) {
-		out = append(out, nodeSnapshot(c.nodes[serial]))
-	}
-	return out
-}
-
-// Node returns one inventory node.
-func (c *Cloud) Node(serial string) (Node, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := c.nodes[serial]
-	if n == nil {
-		return Node{}, false
-	}
-	return nodeSnapshot(n), true
-}
-
-func nodeSnapshot(n *node) Node {
-	return Node{
-		Serial: n.serial, PartnerID: n.partnerID, PackID: n.packID, AccountID: n.accountID,
-		Nickname: n.nickname, Gateway: n.gateway, Online: n.online,
-		CustomerID: n.customerID, LocationID: n.locationID,
-	}
 }
 
 // Licenses returns a partner's license count: its claimed nodes.

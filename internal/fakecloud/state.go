@@ -21,6 +21,7 @@ type customer struct {
 	contact, source                       string
 	verificationMails                     int
 	createdAt, updatedAt                  time.Time
+	deviceNicknames                       map[string]string // PUT /Customers/{id}/devices/{mac}, by MAC
 }
 
 type location struct {
@@ -38,6 +39,14 @@ type location struct {
 	checkpoint *checkpoint
 	wifi       *wifiNetwork
 	wan        wanConfig
+
+	// The support half (plume-support-api.md §3–§6).
+	devices        map[string]*device         // by MAC; only AddDevice creates one
+	clientSteering map[string]*clientSteering // by MAC; the device need not exist
+	bandSteering   bandSteering
+	logDestination string // flashLogging forceDestination; "" is the default
+	ispSchedule    ispSchedule
+	speedTests     []*speedTest // oldest first
 }
 
 type checkpoint struct {
@@ -51,6 +60,18 @@ type node struct {
 	gateway, online                      bool
 	customerID, locationID               string
 	createdAt, updatedAt, claimedAt      time.Time
+
+	// The support half (plume-support-api.md §12.2–§12.4); see node_state.go.
+	onlineLog     []onlineChange // every change of online, oldest first
+	reboots       []window       // reboot windows, oldest first
+	pastUpgrades  []window       // the down time of upgrades no longer current
+	rebootCount   int            // reboots that took effect
+	ip            string         // LAN address while claimed
+	led           string         // ledMode: locate or normal
+	firmware      string         // the installed version (an upgrade's target once it completes)
+	firmwareSetAt time.Time
+	job           *firmwareJob  // the last PUT …/firmware, nil when none
+	speed         *speedNumbers // SetSpeedResult; nil means the defaults
 }
 
 func (n *node) claimed() bool { return n.locationID != "" }
@@ -100,6 +121,8 @@ func (c *Cloud) locationJSON(l *location) obj {
 		"ipv6":                           obj{"mode": "auto", "addressingConfig": "auto"},
 		"controlMode":                    obj{"mode": "full", "updatedAt": stamp(l.createdAt)},
 		"wifiNetworkImportedFromGateway": false,
+		"bandSteering":                   bandSteeringJSON(l),
+		"ispSpeedTestConfiguration":      ispScheduleJSON(l),
 	}
 	if cu != nil {
 		o["accountId"] = cu.accountID
@@ -146,33 +169,41 @@ func claimRecordJSON(n *node) obj {
 	}
 }
 
-// nodeStatusJSON is a Node status (§5.0), as listed and fetched.
-func nodeStatusJSON(n *node) obj {
-	state := "disconnected"
-	if n.online {
-		state = "connected"
+// nodeStatusJSON is a Node status (§5.0), as listed and fetched, derived at now.
+func (c *Cloud) nodeStatusJSON(n *node, now time.Time) obj {
+	state, changedAt := c.connection(n, now)
+	o := obj{
+		"id":                      n.serial,
+		"serialNumber":            n.serial,
+		"nickname":                n.nickname,
+		"defaultName":             defaultNodeName(n),
+		"firmwareVersion":         c.firmwareVersion(n, now),
+		"connectionState":         state,
+		"connectionStateChangeAt": stamp(changedAt),
+		"residentialGateway":      n.gateway,
+		"ip":                      n.ip,
+		"channel":                 channelText(band5),
+		"2gChannel":               channelText(band24),
+		"5gChannel":               channelText(band5),
+		"6gChannel":               channelText(band6),
+		"backhaulType":            "wifi",
+		"connectedDeviceCount":    c.connectedDevices(n),
+		"wifiConfig":              []any{},
+		"leafToRoot":              []any{},
 	}
-	return obj{
-		"id":                   n.serial,
-		"serialNumber":         n.serial,
-		"nickname":             n.nickname,
-		"defaultName":          defaultNodeName(n),
-		"firmwareVersion":      "6.0.0-fake",
-		"connectionState":      state,
-		"residentialGateway":   n.gateway,
-		"backhaulType":         "wifi",
-		"connectedDeviceCount": 0,
-		"wifiConfig":           []any{},
-		"leafToRoot":           []any{},
+	if changedAt.IsZero() {
+		o["connectionStateChangeAt"] = nil
 	}
+	return o
 }
 
 // fullNodeJSON is the full node answered by rename: the claim record plus the status.
-func fullNodeJSON(n *node) obj {
+func (c *Cloud) fullNodeJSON(n *node, now time.Time) obj {
 	o := claimRecordJSON(n)
-	for k, v := range nodeStatusJSON(n) {
+	for k, v := range c.nodeStatusJSON(n, now) {
 		o[k] = v
 	}
+	o["platformVersion"] = o["firmwareVersion"]
 	o["timestamp"] = stamp(n.updatedAt)
 	return o
 }
@@ -229,6 +260,10 @@ func (c *Cloud) newLocation(customerID, name, profile string) *location {
 		serviceLevel: "fullService", serviceLevelCreated: now, serviceLevelSet: now,
 		monitorModeSet: now,
 		podQuota:       DefaultPodQuota, podQuotaSet: now,
+		devices:        map[string]*device{},
+		clientSteering: map[string]*clientSteering{},
+		bandSteering:   bandSteering{mode: bandSteeringAuto, updatedAt: now},
+		ispSchedule:    ispSchedule{createdAt: now, updatedAt: now},
 	}
 	l.wan = wanConfig{id: c.newID(), updatedAt: now}
 	c.locations[l.id] = l
@@ -238,6 +273,7 @@ func (c *Cloud) newLocation(customerID, name, profile string) *location {
 
 // unclaim releases a node from its location (one license less).
 func (c *Cloud) unclaim(n *node, preservePackID, removeAccountID bool) {
+	c.resetSupport(n, c.now())
 	c.release(n)
 	n.customerID, n.locationID = "", ""
 	n.claimedAt = time.Time{}
