@@ -2,6 +2,7 @@ package plume
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"math"
@@ -38,10 +39,10 @@ func benchHTTPClient() *http.Client {
 }
 
 // benchClient is an SDK client with the limiter very high, retries on and the token cached.
-func benchClient(b *testing.B, srv *httptest.Server) *Client {
+func benchClient(b *testing.B, srv *httptest.Server, opts ...Option) *Client {
 	b.Helper()
-	c, err := NewClient(WithBaseURL(srv.URL+"/api"), WithTokenSource(staticTokens(testToken)),
-		WithRateLimit(math.Inf(1), 1), WithHTTPClient(benchHTTPClient()))
+	c, err := NewClient(append([]Option{WithBaseURL(srv.URL + "/api"), WithTokenSource(staticTokens(testToken)),
+		WithRateLimit(math.Inf(1), 1), WithHTTPClient(benchHTTPClient())}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -196,4 +197,44 @@ func BenchmarkOverhead(b *testing.B) {
 			b.ReportMetric(float64(sdk)/float64(raw), "sdk/raw")
 		})
 	}
+}
+
+// BenchmarkObserverOverhead makes Customers.Get without an observer and with one whose
+// functions do nothing, alternately in every iteration, and reports observed/plain: the cost
+// of the hook itself (timing, the route template, the calls).
+func BenchmarkObserverOverhead(b *testing.B) {
+	const customerID = "6418c49c0a1b2c3d4e5f6071"
+	srv := benchServer(b, benchCustomer)
+	plain := benchClient(b, srv)
+	noop := &Observer{
+		OperationStart: func(ctx context.Context, _ Operation) context.Context { return ctx },
+		OperationEnd:   func(context.Context, Operation, OperationResult) {},
+		Attempt:        func(context.Context, Operation, Attempt) {},
+		LimiterWait:    func(context.Context, Operation, LimiterWait) {},
+		TokenFetch:     func(context.Context, TokenFetch) {},
+	}
+	observed := benchClient(b, srv, WithObserver(noop))
+	get := func(c *Client) time.Duration {
+		t0 := time.Now()
+		if _, err := c.Customers.Get(b.Context(), customerID); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t0)
+	}
+	var off, on time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if i%2 == 0 {
+			off += get(plain)
+			on += get(observed)
+		} else {
+			on += get(observed)
+			off += get(plain)
+		}
+		i++
+	}
+	b.ReportMetric(float64(off.Nanoseconds())/float64(i), "off-ns/call")
+	b.ReportMetric(float64(on.Nanoseconds())/float64(i), "on-ns/call")
+	b.ReportMetric(float64(on)/float64(off), "on/off")
 }
