@@ -251,13 +251,15 @@ type statusCase struct {
 	status             int
 }
 
-// runStatusCases runs each case as a parallel subtest.
+// runStatusCases runs each case as a parallel subtest and returns when all are done.
 func (s *site) runStatusCases(t *testing.T, cases []statusCase) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s.with(t).api(tc.method, tc.path, tc.body).requireLoopBackError(t, tc.status)
-		})
-	}
+	t.Run("statuses", func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				s.with(t).api(tc.method, tc.path, tc.body).requireLoopBackError(t, tc.status)
+			})
+		}
+	})
 }

@@ -107,7 +107,7 @@ func (c *Cloud) forceSteer(rq *request) *reply {
 	case until.Before(now.Add(minForcedSteer)) || until.After(now.Add(maxForcedSteer)):
 		return errorReply(http.StatusUnprocessableEntity, "expiresAt must be 5 to 60 minutes in the future")
 	}
-	d.forcedUntil = until
+	d.forcedUntil = until.UTC()
 	return emptyReply(http.StatusNoContent)
 }
 
