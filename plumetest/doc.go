@@ -24,11 +24,29 @@
 //		}
 //	}
 //
-// Besides seeding (inventory, gateways, partners, monitor mode, pod quotas, online nodes) a
-// Server offers inspection of the stored customers, locations and nodes, request counts per
+// Besides seeding (inventory, gateways, partners, monitor mode, pod quotas, online nodes,
+// devices, firmware, speed results) a Server offers inspection of the stored customers,
+// locations, nodes, devices and speed tests, request counts per
 // route, the number of tokens fetched, and fault injection: make the next requests matching a
 // method and path answer a status, stall, drop the connection or cut the body short, before
 // or after the state changes.
+//
+// The support half of the API is there too (plume-support-api.md): client devices exist
+// once seeded (AddDevice, SetDeviceConnected) and can be listed, renamed, hidden and steered;
+// nodes reboot, blink, run speed tests (SetSpeedResult) and take firmware upgrades
+// (SetFirmware, SetFirmwareTarget); GET /Customers/{id}/nodes/{id} finds a node anywhere.
+// Timed states run on the Server's one clock and no timer: a rebooted node is disconnected
+// for Timings.Reboot, an upgrade waits Timings.FirmwareQueue then runs
+// Timings.FirmwareUpgrade, a speed test runs Timings.SpeedTest (see WithTimings). With a
+// ManualClock a test moves time itself and reads each new state at once:
+//
+//	clock := plumetest.NewManualClock(time.Now())
+//	srv := plumetest.NewServer(t, plumetest.WithClock(clock.Now))
+//	// ... reboot POD1 through the SDK ...
+//	clock.Advance(time.Minute)
+//	if node, _ := srv.Node("POD1"); node.ConnectionState != "connected" {
+//		t.Error("POD1 did not come back")
+//	}
 //
 // The client returned by Server.Client keeps the SDK's defaults, its client-side rate limit
 // (6 requests per second) and retry waits included; pass options such as

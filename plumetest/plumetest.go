@@ -174,7 +174,9 @@ func (s *Server) SetPodQuota(customerID, locationID string, n int) {
 	s.report(s.cloud.SetPodQuota(customerID, locationID, n))
 }
 
-// SetNodeOnline flags a node online, which makes its unclaim answer 403, or offline.
+// SetNodeOnline flags a node online, which makes its unclaim answer 403, or offline. A
+// claimed node is connected while it is online, not rebooting and not upgrading; a node is
+// offline until this says otherwise.
 func (s *Server) SetNodeOnline(serial string, online bool) {
 	s.report(s.cloud.SetNodeOnline(serial, online))
 }

@@ -7,6 +7,13 @@
 //
 //	Partner → Customer → Location → Node (claimed from the partner's inventory)
 //	                              → WiFi network (0 or 1), service level, WAN configuration
+//	                              → Device (seeded only), speed tests, band steering
+//
+// The support half (plume-support-api.md §3–§6, §11.4, §12.1–§12.5) keeps time on the one
+// clock, Config.Now, and runs no timers: it stores when each timed state began (a reboot
+// window, a firmware request, a speed test, a forced steer, each change of a node's online
+// flag) and derives the state on every read, so the first read after the clock moves is
+// exact. A node's connectionState and connectionStateChangeAt are derived that way.
 //
 // Around the state machine sit a WAF (a fixed-window request quota answered with an HTML 403),
 // a bearer check on every API call, per-route request counters and fault injection (status
