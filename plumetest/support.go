@@ -40,7 +40,8 @@ func (s *Server) SetDeviceConnected(locationID, mac string, connected bool) {
 	s.report(s.cloud.SetDeviceConnected(locationID, mac, connected))
 }
 
-// Devices returns a location's seeded devices by MAC, hidden ones included.
+// Devices returns a location's seeded devices by MAC, hidden ones included. An unknown
+// location is reported to the test as a mistake.
 func (s *Server) Devices(customerID, locationID string) []DeviceView {
 	devices, err := s.cloud.Devices(customerID, locationID)
 	s.report(err)
@@ -58,9 +59,12 @@ func (s *Server) SetSpeedResult(serial string, down, up, latencyMs float64) {
 	s.report(s.cloud.SetSpeedResult(serial, down, up, latencyMs))
 }
 
-// SpeedTests returns the speed tests run at a location, newest first.
+// SpeedTests returns the speed tests run at a location, newest first. An unknown location
+// is reported to the test as a mistake.
 func (s *Server) SpeedTests(locationID string) []SpeedTestView {
-	return s.cloud.SpeedTests(locationID)
+	tests, err := s.cloud.SpeedTests(locationID)
+	s.report(err)
+	return tests
 }
 
 // SetFirmware sets a node's installed firmware version (DefaultFirmwareVersion at first). It

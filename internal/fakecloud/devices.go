@@ -75,6 +75,17 @@ func macParam(rq *request, i, badStatus int) (string, *reply) {
 	return mac, nil
 }
 
+// scopedMAC resolves the location of a …/devices/{mac} path (an unknown customer answers
+// unknownCustomer), parses the body and reads the MAC (malformed: badMAC).
+func (c *Cloud) scopedMAC(rq *request, unknownCustomer, badMAC int) (*location, *fields, string, *reply) {
+	_, l, f, bad := c.scopedFields(rq, unknownCustomer)
+	if bad != nil {
+		return nil, nil, "", bad
+	}
+	mac, bad := macParam(rq, 2, badMAC)
+	return l, f, mac, bad
+}
+
 // visibleDevice finds a device that is not hidden, or answers 404.
 func visibleDevice(l *location, mac string) (*device, *reply) {
 	d := l.devices[mac]
@@ -187,11 +198,7 @@ func (c *Cloud) listDevices(rq *request) *reply {
 // getDevice answers one visible device; include is accepted and ignored.
 // GET …/devices/{mac} (§3.2)
 func (c *Cloud) getDevice(rq *request) *reply {
-	_, l, bad := c.scoped(rq, http.StatusNotFound)
-	if bad != nil {
-		return bad
-	}
-	mac, bad := macParam(rq, 2, http.StatusNotFound)
+	l, _, mac, bad := c.scopedMAC(rq, http.StatusNotFound, http.StatusNotFound)
 	if bad != nil {
 		return bad
 	}
@@ -213,11 +220,7 @@ func (c *Cloud) getDevice(rq *request) *reply {
 // patchDevice sets the nickname (the answered name too), favorite and mobileAppDeviceUuid
 // at this location. PATCH …/devices/{mac} (§3.3, §12.5)
 func (c *Cloud) patchDevice(rq *request) *reply {
-	_, l, f, bad := c.scopedFields(rq, http.StatusNotFound)
-	if bad != nil {
-		return bad
-	}
-	mac, bad := macParam(rq, 2, http.StatusNotFound)
+	l, f, mac, bad := c.scopedMAC(rq, http.StatusNotFound, http.StatusNotFound)
 	if bad != nil {
 		return bad
 	}
@@ -277,11 +280,7 @@ func (c *Cloud) renameDeviceEverywhere(rq *request) *reply {
 // daysOffline comes from the body, else the query, else 31: a device offline longer is 404.
 // DELETE …/devices/{mac} (§3.5, §12.5)
 func (c *Cloud) hideDevice(rq *request) *reply {
-	_, l, f, bad := c.scopedFields(rq, http.StatusNotFound)
-	if bad != nil {
-		return bad
-	}
-	mac, bad := macParam(rq, 2, http.StatusNotFound)
+	l, f, mac, bad := c.scopedMAC(rq, http.StatusNotFound, http.StatusNotFound)
 	if bad != nil {
 		return bad
 	}

@@ -312,12 +312,12 @@ type SpeedTestView struct {
 }
 
 // SpeedTests returns the speed tests run at a location, newest first.
-func (c *Cloud) SpeedTests(locationID string) []SpeedTestView {
+func (c *Cloud) SpeedTests(locationID string) ([]SpeedTestView, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.locations[locationID]
 	if l == nil {
-		return nil
+		return nil, fmt.Errorf("fakecloud: no location %q", locationID)
 	}
 	now := c.now()
 	out := []SpeedTestView{}
@@ -335,5 +335,5 @@ func (c *Cloud) SpeedTests(locationID string) []SpeedTestView {
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, nil
 }

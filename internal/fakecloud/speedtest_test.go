@@ -72,7 +72,7 @@ func TestNodeSpeedTest(t *testing.T) {
 	require.Len(t, list, 3, "the gateway's test is not POD1's")
 	assert.Equal(t, []string{failed, custom, id}, requestIDs(list), "newest first")
 
-	views := s.cloud.SpeedTests(s.loc)
+	views := s.speedTests(s.loc)
 	require.Len(t, views, 4)
 	assert.Equal(t, SpeedTestView{
 		RequestID: id, NodeID: "POD1", LocationID: s.loc, Type: "node", Status: "completed", ServerID: 7,
@@ -80,7 +80,15 @@ func TestNodeSpeedTest(t *testing.T) {
 		StartedAt: testStart, EndedAt: testStart.Add(20 * time.Second),
 	}, views[3])
 	assert.Equal(t, "failed", views[0].Status)
-	assert.Nil(t, s.cloud.SpeedTests(unknownID))
+	_, err := s.cloud.SpeedTests(unknownID)
+	assert.Error(t, err)
+}
+
+func (s *site) speedTests(locationID string) []SpeedTestView {
+	s.t.Helper()
+	views, err := s.cloud.SpeedTests(locationID)
+	require.NoError(s.t, err)
+	return views
 }
 
 func requestIDs(results []any) []string {
@@ -165,7 +173,7 @@ func TestISPSpeedTest(t *testing.T) {
 	res = s.api(http.MethodPost, s.path("/ispSpeedTest"), map[string]any{"requestId": "mobile-1"})
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Equal(t, "mobile-1", res.object(t)["requestId"])
-	assert.Len(t, s.cloud.SpeedTests(s.loc), 1, "a requestId already used is a no-op")
+	assert.Len(t, s.speedTests(s.loc), 1, "a requestId already used is a no-op")
 	assert.Equal(t, stampAt(0), s.result("GW1", "mobile-1")["startedAt"])
 
 	res = s.api(http.MethodPost, s.path("/ispSpeedTest"), nil)
@@ -178,7 +186,7 @@ func TestISPSpeedTest(t *testing.T) {
 	require.Equal(t, http.StatusOK, s.api(http.MethodPost, nodesPath(s.id, empty), claimBody("ONLYPOD")).status)
 	res = s.api(http.MethodPost, locPath(s.id, empty)+"/ispSpeedTest", nil)
 	require.Equal(t, http.StatusOK, res.status)
-	views := s.cloud.SpeedTests(empty)
+	views := s.speedTests(empty)
 	require.Len(t, views, 1)
 	assert.Equal(t, "ONLYPOD", views[0].NodeID, "no gateway: the first claimed node")
 	assert.Equal(t, "failed", views[0].Status, "it is offline")
@@ -205,7 +213,7 @@ func TestISPSpeedTestConfiguration(t *testing.T) {
 	loc, _ := s.cloud.Location(s.loc)
 	assert.False(t, loc.ISPSpeedTest)
 	assert.True(t, loc.ISPSpeedTestAllNodes)
-	assert.Empty(t, s.cloud.SpeedTests(s.loc), "nothing is scheduled")
+	assert.Empty(t, s.speedTests(s.loc), "nothing is scheduled")
 }
 
 func TestDashboard(t *testing.T) {

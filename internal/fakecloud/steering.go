@@ -40,11 +40,7 @@ func bandSteeringJSON(l *location) obj {
 // body is 400. The answer echoes auto (true until set) and updatedAt.
 // PATCH …/devices/{mac}/clientSteering (§4.1, §12.5)
 func (c *Cloud) setClientSteering(rq *request) *reply {
-	_, l, f, bad := c.scopedFields(rq, http.StatusUnauthorized)
-	if bad != nil {
-		return bad
-	}
-	mac, bad := macParam(rq, 2, http.StatusUnprocessableEntity)
+	l, f, mac, bad := c.scopedMAC(rq, http.StatusUnauthorized, http.StatusUnprocessableEntity)
 	if bad != nil {
 		return bad
 	}
@@ -70,11 +66,7 @@ func (c *Cloud) setClientSteering(rq *request) *reply {
 
 // steerableDevice finds the device of a forcedSteer call: unknown, hidden or disconnected
 // for more than 31 days is 404.
-func (c *Cloud) steerableDevice(rq *request, l *location, now time.Time) (*device, *reply) {
-	mac, bad := macParam(rq, 2, http.StatusNotFound)
-	if bad != nil {
-		return nil, bad
-	}
+func steerableDevice(l *location, mac string, now time.Time) (*device, *reply) {
 	d, bad := visibleDevice(l, mac)
 	if bad != nil {
 		return nil, bad
@@ -89,12 +81,12 @@ func (c *Cloud) steerableDevice(rq *request, l *location, now time.Time) (*devic
 // (404), expiresAt missing or unparsable, not in the future, not 5–60 minutes ahead (422).
 // A new call replaces the last one. PUT …/devices/{mac}/forcedSteer (§4.2, §12.5)
 func (c *Cloud) forceSteer(rq *request) *reply {
-	_, l, f, bad := c.scopedFields(rq, http.StatusNotFound)
+	l, f, mac, bad := c.scopedMAC(rq, http.StatusNotFound, http.StatusNotFound)
 	if bad != nil {
 		return bad
 	}
 	now := c.now()
-	d, bad := c.steerableDevice(rq, l, now)
+	d, bad := steerableDevice(l, mac, now)
 	if bad != nil {
 		return bad
 	}
@@ -124,11 +116,11 @@ func parseRFC3339(f *fields, key string) (time.Time, bool) {
 // endForcedSteer ends a forced steer early; 204 even when none is active.
 // DELETE …/devices/{mac}/forcedSteer (§4.3, §12.5)
 func (c *Cloud) endForcedSteer(rq *request) *reply {
-	_, l, bad := c.scoped(rq, http.StatusNotFound)
+	l, _, mac, bad := c.scopedMAC(rq, http.StatusNotFound, http.StatusNotFound)
 	if bad != nil {
 		return bad
 	}
-	d, bad := c.steerableDevice(rq, l, c.now())
+	d, bad := steerableDevice(l, mac, c.now())
 	if bad != nil {
 		return bad
 	}
