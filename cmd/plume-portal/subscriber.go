@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plumecloud/plume-go"
+)
+
+// subscriberData is the subscriber page: the customer, the location chosen, and each
+// section with its own error, so that one part the cloud cannot answer leaves the others.
+type subscriberData struct {
+	Customer  *plume.Customer
+	Locations []locationOption
+	Location  *plume.Location
+	Level     string
+	Suspended bool
+
+	Wifi    *wifiInfo
+	WifiErr string
+
+	Nodes    []nodeRow
+	NodesErr string
+	Mesh     *meshPicture
+}
+
+type locationOption struct {
+	ID, Label string
+	Selected  bool
+}
+
+// wifiInfo is what the page shows of the WiFi network: never its key.
+type wifiInfo struct {
+	SSID    string
+	Mode    string
+	Enabled bool
+}
+
+// nodeRow is one node in the nodes table.
+type nodeRow struct {
+	ID, Name, State, Since, Firmware, Backhaul, IP string
+	Devices                                        int
+	Gateway, Online                                bool
+}
+
+func (p *Portal) subscriberPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	customerID := r.PathValue("customerID")
+	if !idRE.MatchString(customerID) {
+		p.renderError(w, r, sess, http.StatusNotFound, "That is not a subscriber id.")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 45*time.Second)
+	defer cancel()
+
+	var (
+		data   subscriberData
+		locs   []plume.Location
+		locErr error
+		wg     sync.WaitGroup
+		custEr error
+	)
+	wg.Go(func() { data.Customer, custEr = p.client.Customers.Get(ctx, customerID) })
+	wg.Go(func() { locs, locErr = p.client.Locations.List(ctx, customerID) })
+	wg.Wait()
+	if err := errors.Join(custEr, locErr); err != nil {
+		// The cloud answers 401 for a customer id that is not one of the partner's.
+		if errors.Is(err, plume.ErrNotFound) || errors.Is(err, plume.ErrUnauthorized) || errors.Is(err, plume.ErrForbidden) {
+			p.renderError(w, r, sess, http.StatusNotFound, "No subscriber with this id among your customers. Search for them instead.")
+			return
+		}
+		p.renderError(w, r, sess, http.StatusBadGateway, explain(err))
+		return
+	}
+	want := r.URL.Query().Get("location")
+	for i := range locs {
+		l := &locs[i]
+		if data.Location == nil && (want == "" || l.ID == want) {
+			data.Location = l
+		}
+	}
+	for _, l := range locs {
+		label := l.Name
+		if l.ServiceID != "" {
+			label += " · service " + l.ServiceID
+		}
+		data.Locations = append(data.Locations, locationOption{ID: l.ID, Label: label, Selected: data.Location != nil && l.ID == data.Location.ID})
+	}
+	title := subscriberTitle(data.Customer)
+	if data.Location == nil {
+		if want != "" {
+			p.sessions.setFlash(sess, flash{Message: "This subscriber has no such location.", Error: true})
+		}
+		p.render(w, r, sess, http.StatusOK, "subscriber", title, &data)
+		return
+	}
+	loc := data.Location
+	if loc.ServiceLevel != nil {
+		data.Level = levelName(loc.ServiceLevel.Status)
+		data.Suspended = loc.ServiceLevel.Status == plume.NoService || loc.ServiceLevel.Status == plume.BasicService
+	} else {
+		data.Level = levelName("")
+	}
+
+	wg.Go(func() {
+		wifi, err := p.client.WifiNetworks.Get(ctx, customerID, loc.ID)
+		switch {
+		case errors.Is(err, plume.ErrNotFound):
+			data.WifiErr = "No WiFi network is provisioned at this location."
+		case err != nil:
+			data.WifiErr = explain(err)
+		default:
+			data.Wifi = &wifiInfo{SSID: wifi.SSID, Mode: string(wifi.WPAMode), Enabled: wifi.Enabled}
+		}
+	})
+	wg.Go(func() {
+		nodes, err := p.client.Nodes.List(ctx, customerID, loc.ID)
+		if err != nil {
+			data.NodesErr = explain(err)
+			return
+		}
+		data.Nodes, data.Mesh = nodeRows(nodes)
+	})
+	wg.Wait()
+	p.render(w, r, sess, http.StatusOK, "subscriber", title, &data)
+}
+
+func subscriberTitle(c *plume.Customer) string {
+	if c == nil {
+		return "Subscriber"
+	}
+	if c.Name != "" {
+		return c.Name
+	}
+	return "Account " + c.AccountID
+}
+
+// nodeRows turns the nodes list into table rows and a picture. The list does not say which
+// node an extender connects through, so every extender hangs from the gateway here.
+func nodeRows(nodes []plume.Node) ([]nodeRow, *meshPicture) {
+	var rows []nodeRow
+	var mesh []meshNode
+	for _, n := range nodes {
+		name := firstNonEmpty(n.Nickname, n.DefaultName, n.ID)
+		online := strings.EqualFold(n.ConnectionState, "connected")
+		rows = append(rows, nodeRow{
+			ID: n.ID, Name: name, State: firstNonEmpty(n.ConnectionState, "unknown"), Since: sinceText(n.ConnectionStateChangeAt),
+			Firmware: n.FirmwareVersion, Backhaul: n.BackhaulType, IP: n.IP, Devices: n.ConnectedDeviceCount,
+			Gateway: n.ResidentialGateway, Online: online,
+		})
+		mesh = append(mesh, meshNode{ID: n.ID, Name: name, Gateway: n.ResidentialGateway, Online: online,
+			State: n.ConnectionState, Backhaul: n.BackhaulType, Devices: n.ConnectedDeviceCount})
+	}
+	return rows, layoutMesh(mesh)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func sinceText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
