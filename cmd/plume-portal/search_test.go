@@ -80,6 +80,10 @@ func TestSubscriberPage(t *testing.T) {
 		`<option value="`+locationID+`" selected>`, `<svg`, `data-node="GW-1002"`, `data-node="POD-1003"`,
 		`class="node offline" data-node="POD-1003"`, `action="/actions/suspend"`)
 	mustNotContain(t, res.body, "nanosecond-wire-1952") // the WiFi key
+	mustContain(t, res.body, "Devices <small>(1 of 2 connected)</small>", "Grace&#39;s desktop", "3c:22:fb:20:00:02", "wifi 2.4G")
+	if strings.Index(res.body, "Grace&#39;s desktop") > strings.Index(res.body, "Printer") {
+		t.Error("a disconnected device is listed before a connected one")
+	}
 
 	// The suspended business offers resume.
 	bakery, _ := h.home("crm-000103")

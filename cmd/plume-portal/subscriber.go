@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,16 @@ type subscriberData struct {
 	Nodes    []nodeRow
 	NodesErr string
 	Mesh     *meshPicture
+
+	Devices    []deviceRow
+	DevicesErr string
+	Online     int // devices connected
+}
+
+// deviceRow is one client device.
+type deviceRow struct {
+	Name, MAC, IP, State, Link, Since string
+	Connected                         bool
 }
 
 type locationOption struct {
@@ -124,6 +135,14 @@ func (p *Portal) subscriberPage(w http.ResponseWriter, r *http.Request, sess *se
 		}
 		data.Nodes, data.Mesh = nodeRows(nodes)
 	})
+	wg.Go(func() {
+		devices, err := p.client.Devices.List(ctx, customerID, loc.ID, nil)
+		if err != nil {
+			data.DevicesErr = explain(err)
+			return
+		}
+		data.Devices, data.Online = deviceRows(devices)
+	})
 	wg.Wait()
 	p.render(w, r, sess, http.StatusOK, "subscriber", title, &data)
 }
@@ -171,4 +190,35 @@ func sinceText(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// deviceRows lists the connected devices first, each group by name.
+func deviceRows(devices []plume.Device) ([]deviceRow, int) {
+	var rows []deviceRow
+	online := 0
+	for _, d := range devices {
+		connected := strings.EqualFold(d.ConnectionState, "connected")
+		if connected {
+			online++
+		}
+		link := d.Medium
+		if d.FreqBand != "" {
+			link += " " + d.FreqBand
+		}
+		rows = append(rows, deviceRow{
+			Name: firstNonEmpty(d.Nickname, d.Name, d.MAC), MAC: d.MAC, IP: d.IP,
+			State: firstNonEmpty(d.ConnectionState, "unknown"), Link: strings.TrimSpace(link),
+			Since: sinceText(d.ConnectionStateChangeAt), Connected: connected,
+		})
+	}
+	slices.SortStableFunc(rows, func(a, b deviceRow) int {
+		if a.Connected != b.Connected {
+			if a.Connected {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	return rows, online
 }
