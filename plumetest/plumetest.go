@@ -69,6 +69,18 @@ func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.cfg.Now = now }
 }
 
+// WithReferenceShapes makes the Server answer in the shapes of Plume's swagger-derived
+// reference wherever they differ from the guides' (docs/plume-api-errata.md): {} for a
+// location create, a customer delete, a service-level PATCH and a WAN PUT; node statuses
+// without serialNumber or model, wrapped twice in a list; the reference's claim items; the
+// register answer without partnerId; the checkpoint wrapped twice; a one-location list as one
+// object. Requests are read in both readings with or without it (rename by PUT or POST,
+// unclaim options in the body or the query, /partners/ or /Partners/, form or JSON bodies),
+// so code can be run against both shapes.
+func WithReferenceShapes() Option {
+	return func(s *settings) { s.cfg.ReferenceShapes = true }
+}
+
 // Start starts a Server on 127.0.0.1 for a program; stop it with Close.
 func Start(opts ...Option) (*Server, error) {
 	var set settings

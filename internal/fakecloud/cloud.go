@@ -3,9 +3,11 @@ package fakecloud
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +50,10 @@ type Config struct {
 	Now func() time.Time
 	// Timings are the durations of the timed states; zero fields take their defaults.
 	Timings Timings
+	// ReferenceShapes makes the fake answer in the shapes of Plume's swagger-derived reference
+	// wherever they differ from the guides' (shapes.go); requests are read in both readings
+	// either way.
+	ReferenceShapes bool
 }
 
 // Credential is an OAuth client known to the token endpoint and the partner its tokens act for.
@@ -65,11 +71,12 @@ func (c Credential) GoString() string { return "fakecloud.Credential" + c.String
 
 // Cloud is the fake Plume Cloud. Create it with New; serve it with any http.Server.
 type Cloud struct {
-	now      func() time.Time
-	ttl      time.Duration
-	timings  Timings
-	idPrefix string
-	defCred  Credential
+	now       func() time.Time
+	ttl       time.Duration
+	timings   Timings
+	refShapes bool // Config.ReferenceShapes
+	idPrefix  string
+	defCred   Credential
 
 	mu        sync.Mutex
 	seq       uint64
@@ -112,6 +119,7 @@ func New(cfg Config) *Cloud {
 		now:       cfg.Now,
 		ttl:       cfg.TokenTTL,
 		timings:   cfg.Timings.withDefaults(),
+		refShapes: cfg.ReferenceShapes,
 		idPrefix:  randomHex(5),
 		partners:  map[string]*partner{},
 		creds:     map[string]*Credential{},
@@ -229,8 +237,13 @@ func (c *Cloud) serveAPI(ep endpoint, r *http.Request, body []byte) *reply {
 	if ep.route == nil {
 		return errorReply(http.StatusNotFound, fmt.Sprintf("There is no method to handle %s %s", r.Method, r.URL.Path))
 	}
-	if len(body) > 0 && !isJSON(r.Header.Get("Content-Type")) {
-		return errorReply(http.StatusUnsupportedMediaType, "request body must be application/json")
+	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		var bad *reply
+		if body, bad = formToJSON(body); bad != nil {
+			return bad
+		}
+	} else if len(body) > 0 && !isJSON(r.Header.Get("Content-Type")) {
+		return errorReply(http.StatusUnsupportedMediaType, "request body must be application/json or application/x-www-form-urlencoded")
 	}
 	return ep.route.handle(c, &request{
 		method: r.Method,
@@ -262,6 +275,39 @@ func (c *Cloud) newID() string {
 
 // stamp is the wire form of a timestamp: ISO-8601 UTC with milliseconds and Z.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// isForm reports a form-encoded body: the reference labels body fields formData, and
+// LoopBack accepts them as a form as well as JSON.
+func isForm(contentType string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")
+	return strings.TrimSpace(mt) == "application/x-www-form-urlencoded"
+}
+
+// formToJSON turns a form body into the JSON object the handlers read. A value that is JSON
+// (a number, a boolean, an object, an array, a quoted string) is taken as such, as LoopBack
+// does for string($JSON) fields; any other value is a string. A repeated key takes its first
+// value.
+func formToJSON(body []byte) ([]byte, *reply) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, errorReply(http.StatusBadRequest, "malformed form body")
+	}
+	out := make(map[string]json.RawMessage, len(form))
+	for key, values := range form {
+		v := values[0]
+		if json.Valid([]byte(v)) && v != "" && (v[0] != '"' || len(v) > 1) {
+			out[key] = json.RawMessage(v)
+			continue
+		}
+		quoted, _ := json.Marshal(v)
+		out[key] = quoted
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, errorReply(http.StatusBadRequest, "malformed form body")
+	}
+	return b, nil
+}
 
 func isJSON(contentType string) bool {
 	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")

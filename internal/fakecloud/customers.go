@@ -43,12 +43,12 @@ func (c *Cloud) register(rq *request) *reply {
 	if cp != nil {
 		l.checkpoint = &checkpoint{id: c.newID(), value: *cp, at: c.now()}
 	}
-	return jsonReply(http.StatusOK, obj{
+	return jsonReply(http.StatusOK, c.refRegistered(obj{
 		"id": cu.id, "accountId": cu.accountID, "email": cu.email, "name": cu.name,
 		"partnerId": cu.partnerID, "locationId": l.id, "anonymous": false,
 		"autoProvisioned": false, "systemUser": false, "createdAt": stamp(cu.createdAt),
 		"_version": schemaVersion,
-	})
+	}))
 }
 
 // checkRegisterPartner: unknown partner 404, outside the token's scope 401, locked 403.
@@ -315,7 +315,7 @@ func (c *Cloud) deleteCustomer(rq *request) *reply {
 	}
 	c.unindexCustomer(cu)
 	delete(c.customers, cu.id)
-	return jsonReply(http.StatusOK, obj{"count": 1})
+	return jsonReply(http.StatusOK, c.refDeleted(obj{"count": 1}))
 }
 
 // resendEmailVerification "sends" the verification mail. POST /Customers/resendEmailVerification (§3.7)

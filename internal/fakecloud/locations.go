@@ -45,7 +45,7 @@ func (c *Cloud) listLocations(rq *request) *reply {
 	for _, l := range c.activeLocations(cu.id) {
 		out = append(out, c.locationJSON(l))
 	}
-	return jsonReply(http.StatusOK, out)
+	return jsonReply(http.StatusOK, c.refLocationList(out))
 }
 
 // createLocation adds a location (without a WiFi network). POST /Customers/{id}/locations (§4.2)
@@ -68,7 +68,7 @@ func (c *Cloud) createLocation(rq *request) *reply {
 	}
 	l := c.newLocation(cu.id, name, deref(profile, "auto"))
 	c.setServiceID(l, deref(serviceID, ""))
-	return jsonReply(http.StatusOK, c.locationJSON(l))
+	return jsonReply(http.StatusOK, c.refLocationCreated(c.locationJSON(l)))
 }
 
 func checkServiceID(serviceID *string) *reply {
@@ -223,7 +223,7 @@ func (c *Cloud) patchServiceLevel(rq *request) *reply {
 		return errorf(http.StatusUnprocessableEntity, "status %q is not noService, basicService or fullService", status)
 	}
 	l.serviceLevel, l.serviceLevelSet = status, c.now()
-	return jsonReply(http.StatusOK, serviceLevelJSON(l))
+	return jsonReply(http.StatusOK, c.refWritten(serviceLevelJSON(l)))
 }
 
 // postCheckpoint records an onboarding checkpoint. POST …/onboardingCheckpoint (§8)
@@ -243,5 +243,5 @@ func (c *Cloud) postCheckpoint(rq *request) *reply {
 		return bad
 	}
 	l.checkpoint = &checkpoint{id: c.newID(), value: *value, at: c.now()}
-	return jsonReply(http.StatusOK, obj{"checkpoint": checkpointJSON(l)})
+	return jsonReply(http.StatusOK, c.refCheckpoint(checkpointJSON(l)))
 }

@@ -13,9 +13,9 @@ func (c *Cloud) listNodes(rq *request) *reply {
 	out := []obj{}
 	now := c.now()
 	for _, n := range c.claimedAt(l.id) {
-		out = append(out, c.nodeStatusJSON(n, now))
+		out = append(out, c.refNodeStatus(c.nodeStatusJSON(n, now)))
 	}
-	return jsonReply(http.StatusOK, obj{"nodes": out})
+	return jsonReply(http.StatusOK, c.refNodeList(out))
 }
 
 // claimedNodeAt finds a node claimed at the location, or answers 404.
@@ -37,7 +37,7 @@ func (c *Cloud) getNode(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
-	return jsonReply(http.StatusOK, c.nodeStatusJSON(n, c.now()))
+	return jsonReply(http.StatusOK, c.refNodeStatus(c.nodeStatusJSON(n, c.now())))
 }
 
 // renameNode sets a claimed node's nickname. POST …/nodes/{id} (§5.4)
@@ -103,7 +103,7 @@ func (c *Cloud) claimNode(rq *request) *reply {
 	if nickname != nil {
 		n.nickname = *nickname
 	}
-	return jsonReply(http.StatusOK, obj{"claimed": []obj{claimRecordJSON(n)}})
+	return jsonReply(http.StatusOK, c.refClaimed(n, claimRecordJSON(n)))
 }
 
 // leafPods counts the claimed nodes numPodsAuthorized limits: those that are not gateways.
@@ -117,12 +117,28 @@ func (c *Cloud) leafPods(locationID string) int {
 	return count
 }
 
-// unclaimOptions reads preservePackId and removeAccountId from the query.
+// unclaimOptions reads preservePackId and removeAccountId from the body, where the reference
+// puts them (formData; LoopBack reads the body), else from the query, where plume-api.md §5.5
+// put them: the fake accepts both readings (errata A6).
 func unclaimOptions(rq *request) (preserve, remove bool, bad *reply) {
-	if preserve, bad = queryBool(rq.query, "preservePackId", false); bad != nil {
+	f, bad := parseFields(rq.body)
+	if bad != nil {
 		return false, false, bad
 	}
-	remove, bad = queryBool(rq.query, "removeAccountId", false)
+	read := func(key string) (bool, *reply) {
+		if f.has(key) {
+			v := f.looseBool(key)
+			if f.err != nil || v == nil {
+				return false, errorf(http.StatusBadRequest, "%s must be a boolean", key)
+			}
+			return *v, nil
+		}
+		return queryBool(rq.query, key, false)
+	}
+	if preserve, bad = read("preservePackId"); bad != nil {
+		return false, false, bad
+	}
+	remove, bad = read("removeAccountId")
 	return preserve, remove, bad
 }
 

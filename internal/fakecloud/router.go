@@ -24,8 +24,9 @@ type endpoint struct {
 	name   string
 }
 
-// route is one API endpoint. In pattern, "{id}" is a path variable; the first segment is
-// matched case-insensitively (§1), the others exactly.
+// route is one API endpoint. In pattern, "{id}" is a path variable; literal segments match
+// case-insensitively, as LoopBack's Express router does (§1): /Customers/{id}/Locations is
+// /Customers/{id}/locations, and /partners/… is /Partners/… (errata A4).
 type route struct {
 	method  string
 	pattern string
@@ -68,6 +69,7 @@ var routes = buildRoutes([]route{
 	{method: "DELETE", pattern: "/Customers/{id}/locations/{id}/nodes", handle: (*Cloud).unclaimAll},
 	{method: "GET", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).getNode},
 	{method: "POST", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).renameNode},
+	{method: "PUT", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).renameNode}, // the generated client's reading (errata A1)
 	{method: "DELETE", pattern: "/Customers/{id}/locations/{id}/nodes/{id}", handle: (*Cloud).unclaimNode},
 
 	{method: "GET", pattern: "/Customers/{id}/locations/{id}/wifiNetwork", handle: (*Cloud).getWifi},
@@ -185,8 +187,7 @@ func matchSegs(pattern, segs []string) ([]string, bool) {
 		switch {
 		case p == "{id}":
 			params = append(params, segs[i])
-		case i == 0 && strings.EqualFold(p, segs[i]):
-		case p != segs[i]:
+		case !strings.EqualFold(p, segs[i]):
 			return nil, false
 		}
 	}

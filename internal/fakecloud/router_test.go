@@ -51,7 +51,10 @@ func TestRoutingDetails(t *testing.T) {
 	assert.Equal(t, "SN/01 x", res.object(t)["id"])
 
 	assert.Equal(t, http.StatusOK, h.api(http.MethodGet, "/Customers/"+id+"/", nil).status, "a trailing slash is ignored")
-	h.api(http.MethodGet, "/Customers/"+id+"/Locations", nil).requireLoopBackError(t, http.StatusNotFound)
+	res = h.api(http.MethodGet, "/cUSTOMERS/"+id+"/Locations", nil)
+	require.Equal(t, http.StatusOK, res.status, "literal segments match in any case, as Express routes")
+	h.api(http.MethodGet, "/partners/customers/search/account-1?field=accountId", nil)
+	assert.Equal(t, http.StatusOK, h.api(http.MethodGet, "/partners/nodes/"+url.PathEscape("SN/01 x"), nil).status, "/partners/ is /Partners/")
 	h.api(http.MethodPost, "/Customers/"+id, map[string]any{}).requireLoopBackError(t, http.StatusNotFound)
 
 	res = h.api(http.MethodHead, "/Customers/"+id, nil)
@@ -63,6 +66,18 @@ func TestRoutingDetails(t *testing.T) {
 	req.Header.Set("Content-Type", "text/plain")
 	req.Header.Set("Authorization", "Bearer "+h.token)
 	send(t, req).requireLoopBackError(t, http.StatusUnsupportedMediaType)
+
+	// A form body reads as the JSON object of its fields, JSON values taken as such.
+	req, err = http.NewRequest(http.MethodPost, h.srv.URL+"/api/Customers/register", strings.NewReader("accountId=form-account-1&partnerId="+DefaultPartnerID+"&name=Form+Person"))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	res = send(t, req)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "Form Person", res.object(t)["name"])
+	res = h.apiForm(http.MethodPatch, "/Customers/"+id, "emailVerified=true")
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, true, res.object(t)["emailVerified"], "a JSON value in a form field is that value")
 
 	res = send(t, mustRequest(t, http.MethodGet, h.srv.URL+"/elsewhere"))
 	res.requireLoopBackError(t, http.StatusNotFound)

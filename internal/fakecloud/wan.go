@@ -93,7 +93,7 @@ func (c *Cloud) putWAN(rq *request) *reply {
 	}
 	next.updatedAt = c.now()
 	l.wan = next
-	return jsonReply(http.StatusOK, wanJSON(l))
+	return jsonReply(http.StatusOK, c.refWritten(wanJSON(l)))
 }
 
 func isFlatStatic(f *fields) bool {
