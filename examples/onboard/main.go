@@ -83,7 +83,11 @@ func newClient(gateway string, pods []string) (*plume.Client, func(), error) {
 		fmt.Printf("Using the Plume Cloud at %s\n", os.Getenv(plume.EnvAPIURL))
 		return client, func() {}, nil
 	}
-	srv, err := plumetest.Start()
+	var fakeOpts []plumetest.Option
+	if os.Getenv("PLUME_FAKE_SHAPES") == "reference" { // answer in the shapes of Plume's reference
+		fakeOpts = append(fakeOpts, plumetest.WithReferenceShapes())
+	}
+	srv, err := plumetest.Start(fakeOpts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the fake Plume Cloud: %w", err)
 	}

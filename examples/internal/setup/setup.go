@@ -48,7 +48,7 @@ func Open(out io.Writer) (*Env, error) {
 		fmt.Fprintf(out, "Using the Plume Cloud at %s\n", os.Getenv(plume.EnvAPIURL))
 		return &Env{Client: c}, nil
 	}
-	srv, err := plumetest.Start()
+	srv, err := plumetest.Start(FakeOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("starting the fake Plume Cloud: %w", err)
 	}
@@ -56,4 +56,18 @@ func Open(out io.Writer) (*Env, error) {
 	srv.AddInventory(FakePods...)
 	fmt.Fprintf(out, "Using the built-in fake Plume Cloud at %s (set PLUME_API_URL, PLUME_AUTH_URL, PLUME_PARTNER_ID and PLUME_AUTH_HASH to use a real one)\n", srv.URL)
 	return &Env{Client: srv.Client(opts...), Fake: true, close: srv.Close}, nil
+}
+
+// EnvFakeShapes names the environment variable that makes the built-in fake answer in the
+// shapes of Plume's reference ("reference") instead of its guides': every example runs
+// against both (examples_test.go).
+const EnvFakeShapes = "PLUME_FAKE_SHAPES"
+
+// FakeOptions are the options of the built-in fake: plumetest.WithReferenceShapes when
+// PLUME_FAKE_SHAPES is "reference".
+func FakeOptions() []plumetest.Option {
+	if os.Getenv(EnvFakeShapes) == "reference" {
+		return []plumetest.Option{plumetest.WithReferenceShapes()}
+	}
+	return nil
 }
