@@ -38,10 +38,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// fakeAddress is what the helper prints: where the fake listens and how to log in.
+// fakeAddress is what the helper prints: where the fake listens and how to log in. The
+// credentials go field by field: plume.Credentials masks its secret in JSON.
 type fakeAddress struct {
-	URL         string
-	Credentials plume.Credentials
+	URL                                       string
+	TokenURL, ClientID, ClientSecret, Partner string
 }
 
 // serveFake runs the helper: it prints the fake's address as one JSON line, then serves until
@@ -60,7 +61,8 @@ func serveFake(rows string) int {
 	defer srv.Close()
 	seed(srv, n)
 	creds := srv.Credentials()
-	if err := json.NewEncoder(os.Stdout).Encode(fakeAddress{URL: srv.URL, Credentials: creds}); err != nil {
+	addr := fakeAddress{URL: srv.URL, TokenURL: creds.TokenURL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, Partner: creds.PartnerID}
+	if err := json.NewEncoder(os.Stdout).Encode(addr); err != nil {
 		return 1
 	}
 	_, _ = bufio.NewReader(os.Stdin).ReadString(0) // until EOF
@@ -89,7 +91,7 @@ func startFakeProcess(b *testing.B, n int) (*plume.Client, func()) {
 	if err := json.NewDecoder(stdout).Decode(&addr); err != nil {
 		b.Fatal(err)
 	}
-	client, err := plume.NewClient(plume.WithBaseURL(addr.URL), plume.WithCredentials(addr.Credentials),
+	client, err := plume.NewClient(plume.WithBaseURL(addr.URL), plume.WithCredentials(plume.Credentials{TokenURL: addr.TokenURL, ClientID: addr.ClientID, ClientSecret: addr.ClientSecret, PartnerID: addr.Partner}),
 		plume.WithRateLimit(math.Inf(1), 1), plume.WithHTTPClient(pooledHTTPClient()))
 	if err != nil {
 		b.Fatal(err)
