@@ -2,7 +2,6 @@ package batch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/plumecloud/plume-go"
@@ -12,38 +11,18 @@ import (
 const StepFindLocation = "find-location"
 
 // execute runs one try of a row's flow. The entry carries what the flow found out, even when
-// it failed.
-func (r *Runner) execute(ctx context.Context, row Row) (Entry, error) {
+// it failed. steps is what is known of the row's unconfirmable steps, across its tries.
+func (ru *run) execute(ctx context.Context, row Row, steps *stepStates) (Entry, error) {
 	e := entryOf(row)
 	switch row.Op {
 	case OpOnboard:
-		return e, r.onboard(ctx, row, &e)
+		return e, ru.onboard(ctx, row, &e, steps)
 	case OpUnclaimForRMA:
-		return e, r.rma(ctx, row, &e)
+		return e, ru.cfg.rma(ctx, row, &e)
 	case OpCancelService, OpSuspend, OpResume:
-		return e, r.atLocation(ctx, row, &e)
+		return e, ru.cfg.atLocation(ctx, row, &e)
 	}
 	return e, &plume.ValidationError{Field: "Row.Op", Reason: fmt.Sprintf("unknown operation %q", row.Op)}
-}
-
-func (r *Runner) onboard(ctx context.Context, row Row, e *Entry) error {
-	if row.Onboard == nil {
-		return &plume.ValidationError{Field: "Row.Onboard", Reason: "must be set for " + string(OpOnboard)}
-	}
-	res, err := r.Client.Onboard(ctx, *row.Onboard)
-	if res != nil {
-		e.CustomerID, e.LocationID, e.Resumed = res.CustomerID, res.LocationID, res.Resumed
-		for _, n := range res.Nodes {
-			if n.Err == nil {
-				e.Serials = append(e.Serials, n.Serial)
-			}
-		}
-	}
-	var onboardErr *plume.OnboardError
-	if errors.As(err, &onboardErr) {
-		e.Step = onboardErr.Step
-	}
-	return err
 }
 
 func (r *Runner) rma(ctx context.Context, row Row, e *Entry) error {

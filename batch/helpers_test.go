@@ -144,6 +144,18 @@ func readEntries(t testing.TB, path string) []batch.Entry {
 	return out
 }
 
+// rowEntries are the entries of a journal's row lines, without its step lines.
+func rowEntries(t testing.TB, path string) []batch.Entry {
+	t.Helper()
+	var out []batch.Entry
+	for _, e := range readEntries(t, path) {
+		if !e.IsStep() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // onboardRows are the rows of a CSV text for onboarding.
 func onboardRows(text string) iter.Seq2[batch.Row, error] {
 	return batch.RowsOf(batch.ReadCSV(strings.NewReader(text)), batch.OpOnboard, batch.RowOptions{})

@@ -36,8 +36,9 @@ type Runner struct {
 	// Workers is the number of rows in flight (DefaultWorkers when 0). They share Client's
 	// rate budget: more workers hide latency, they do not raise the budget.
 	Workers int
-	// Journal, when set, gets one entry per finished row, and rows it had as done when it
-	// was opened are skipped.
+	// Journal, when set, gets one entry per finished row (and the lines of the onboarding
+	// steps the API cannot show), and rows it had as done when it was opened are skipped.
+	// Without one, a rerun cannot know which checkpoints and verification mails went out.
 	Journal *Journal
 	// Gate pauses the workers after a rate limit. Give the same Gate to Client
 	// (plume.WithRateLimiter) so that requests of rows in flight wait too; when nil, the
@@ -52,7 +53,8 @@ type Runner struct {
 	// when 0; negative: none). They are then cancelled and journaled as interrupted.
 	Grace time.Duration
 	// Interrupt, when closed, stops the run and cancels the rows in flight at once, Grace or
-	// not (a second Ctrl-C).
+	// not (a second Ctrl-C). A checkpoint or verification mail already sent still gets its
+	// answer (for at most a minute), so that the journal knows whether it went out.
 	Interrupt <-chan struct{}
 	// RateLimitPause is the pause after a rate limit whose answer had no Retry-After
 	// (DefaultPause when 0).
@@ -66,6 +68,8 @@ type Runner struct {
 	// DryRun reads and checks the rows and matches them against the journal, without running
 	// or journaling any: Summary.WouldRun counts those that would run. Client may be nil.
 	DryRun bool
+
+	now func() time.Time // the clock of entries (time.Now when nil); tests fix it
 }
 
 // Progress is the state of a run, as Runner.Progress receives it.
@@ -91,6 +95,9 @@ type Summary struct {
 	Interrupted int
 	Skipped     int // done in an earlier run, by the journal
 	NotStarted  int // read but never started: the run stopped first
+	// Unconfirmed counts the rows done with a step an earlier run began and never confirmed
+	// (Entry.Unconfirmed): not sent again, to be checked by hand.
+	Unconfirmed int
 	WouldRun    int // DryRun: the rows that would have run
 	// Kinds counts the failed rows by kind.
 	Kinds map[ErrorKind]int
@@ -186,6 +193,9 @@ func newRun(ctx context.Context, r *Runner) *run {
 	if cfg.MaxFailures == 0 {
 		cfg.MaxFailures = DefaultMaxFailures
 	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
 	ru := &run{
 		cfg:      cfg,
 		gate:     cfg.Gate,
@@ -249,7 +259,9 @@ func (ru *run) produce(rows iter.Seq2[Row, error]) {
 		}
 		switch {
 		case row.Err != nil:
-			ru.results <- ru.settle(entryOf(row), row.Err, time.Now())
+			e := ru.settle(entryOf(row), row.Err, ru.now())
+			ru.journalEntry(e)
+			ru.results <- e
 		case ru.journal != nil && ru.journal.Done(row.Op, row.Key):
 			e := entryOf(row)
 			e.Outcome = OutcomeSkipped
@@ -285,27 +297,49 @@ func (ru *run) work() {
 	}
 }
 
-// process runs one row to its entry.
+// process runs one row to its entry and journals it, before the worker takes another row:
+// with one worker, the journal's lines follow the requests in the order they were sent.
 func (ru *run) process(row Row) Entry {
-	start := time.Now()
+	start := ru.now()
 	if ru.cfg.DryRun {
 		e := entryOf(row)
 		e.Outcome = outcomeWouldRun
 		return e
 	}
 	if err := ru.keys.lock(ru.rowCtx, row.Op, row.Key); err != nil {
-		return ru.settle(entryOf(row), err, start)
+		e := ru.settle(entryOf(row), err, start)
+		ru.journalEntry(e)
+		return e
 	}
 	defer ru.keys.unlock(row.Op, row.Key)
-	e, err := ru.attempt(row)
-	return ru.settle(e, err, start)
+	var steps stepStates
+	if ru.journal != nil {
+		steps = ru.journal.steps(row.Op, row.Key)
+	}
+	e, err := ru.attempt(row, &steps)
+	e = ru.settle(e, err, start)
+	ru.journalEntry(e) // under the key's lock: a second row of the key comes after this line
+	return e
+}
+
+// now reads the run's clock.
+func (ru *run) now() time.Time { return ru.cfg.now() }
+
+// journalEntry records a row's entry; a journal that cannot be written stops the run.
+func (ru *run) journalEntry(e Entry) {
+	if ru.journal == nil || ru.cfg.DryRun {
+		return
+	}
+	if err := ru.journal.Record(e); err != nil {
+		ru.stopIntake(err)
+	}
 }
 
 // attempt runs a row, again after a pause each time it is rate limited. Every rate limit
 // pauses the other workers, the last one included.
-func (ru *run) attempt(row Row) (Entry, error) {
+func (ru *run) attempt(row Row, steps *stepStates) (Entry, error) {
 	for n := 1; ; n++ {
-		e, err := ru.cfg.execute(ru.rowCtx, row)
+		e, err := ru.execute(ru.rowCtx, row, steps)
 		e.Attempts = n
 		if !errors.Is(err, plume.ErrRateLimited) {
 			return e, err
@@ -338,7 +372,7 @@ func (ru *run) pause(err error) {
 // endpoint stop the run.
 func (ru *run) settle(e Entry, err error, start time.Time) Entry {
 	e.Time = start.UTC()
-	e.DurationMS = time.Since(start).Milliseconds()
+	e.DurationMS = ru.now().Sub(start).Milliseconds()
 	switch {
 	case err == nil:
 		e.Outcome = OutcomeDone
@@ -359,7 +393,7 @@ func (ru *run) settle(e Entry, err error, start time.Time) Entry {
 	return e
 }
 
-// collect journals the entries, counts them and reports progress.
+// collect counts the entries (journaled by whoever made them) and reports progress.
 func (ru *run) collect(collected chan<- struct{}) {
 	defer close(collected)
 	tick := time.NewTicker(progressInterval)
@@ -390,6 +424,9 @@ func (ru *run) record(e Entry) {
 		return
 	case OutcomeDone:
 		s.Done++
+		if len(e.Unconfirmed) > 0 {
+			s.Unconfirmed++
+		}
 	case OutcomeFailed:
 		s.Failed++
 		s.Kinds[e.Kind]++
@@ -398,11 +435,6 @@ func (ru *run) record(e Entry) {
 	}
 	if e.Outcome != OutcomeDone && len(s.Failures) < ru.cfg.MaxFailures {
 		s.Failures = append(s.Failures, e)
-	}
-	if ru.journal != nil && !ru.cfg.DryRun {
-		if err := ru.journal.Record(e); err != nil {
-			ru.stopIntake(err)
-		}
 	}
 }
 

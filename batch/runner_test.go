@@ -109,9 +109,18 @@ func TestRunOnboardsThousandRows(t *testing.T) {
 	assert.GreaterOrEqual(t, progressCalls.Load(), int64(n))
 	assert.Equal(t, batch.Progress{Done: n, Total: n, Rate: last.Rate, Elapsed: last.Elapsed}, last)
 	assertOnboarded(t, srv, n)
-	entries := readEntries(t, path)
-	assert.Len(t, entries, n, "one line per row")
+	entries := rowEntries(t, path)
+	assert.Len(t, entries, n, "one row line per row")
 	assertJournalDoneOnce(t, entries, n)
+	steps := map[string]int{}
+	for _, e := range readEntries(t, path) {
+		if e.IsStep() {
+			assert.Equal(t, plume.StepCheckpoint, e.Step, "the only step the API cannot show, without a verification mail")
+			assert.Empty(t, e.Kind)
+			steps[e.Key+" "+string(e.Outcome)]++
+		}
+	}
+	assert.Len(t, steps, 2*n, "a begin and a step line per row")
 	for _, e := range entries {
 		assert.Equal(t, 1, e.Attempts)
 		assert.Equal(t, batch.OpOnboard, e.Op)
@@ -404,7 +413,7 @@ func TestRunDryRunSendsNothing(t *testing.T) {
 	assert.Equal(t, n-10, sum.WouldRun)
 	assert.Equal(t, 1, sum.Failed)
 	assert.Zero(t, srv.TotalRequests())
-	assert.Len(t, readEntries(t, path), 10, "a dry run journals nothing")
+	assert.Len(t, rowEntries(t, path), 10, "a dry run journals nothing")
 }
 
 // TestRunSameKeyTwice runs a row listed twice: the two never run at once, and the fake ends
