@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/plumecloud/plume-go"
+	"github.com/plumecloud/plume-go/plumetest"
 )
 
 // The browser tests drive Debian's chromium (headless) through chromedp against the portal
@@ -91,7 +92,8 @@ func pageText(tab context.Context) string {
 
 func TestBrowser(t *testing.T) {
 	tab := newBrowser(t)
-	h := newHarness(t)
+	clock := plumetest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	h := newHarness(t, withClock(clock))
 	web := httptest.NewServer(h.portal)
 	t.Cleanup(web.Close)
 	graceID, graceLoc := h.home("crm-000102")
@@ -128,6 +130,39 @@ func TestBrowser(t *testing.T) {
 		step(t, tab, "the mesh", chromedp.WaitVisible(chromedp.CSS(`#mesh g.node.offline[data-node="POD-1003"]`)))
 		if got := text(t, tab, "#devices"); !strings.Contains(got, "Grace's desktop") {
 			t.Errorf("devices: %q", got)
+		}
+	})
+
+	t.Run("reboot an extender and see it come back", func(t *testing.T) {
+		step(t, tab, "ask for the reboot",
+			chromedp.Navigate(web.URL+"/?q=POD-1001&kind=serial"),
+			chromedp.WaitVisible(chromedp.CSS("#reboot-POD-1001")),
+			chromedp.Click(chromedp.CSS("#reboot-POD-1001")),
+			chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		)
+		if got := text(t, tab, "ul.summary"); !strings.Contains(got, "(POD-1001)") {
+			t.Errorf("confirmation: %q", got)
+		}
+		step(t, tab, "confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#job")))
+		loc, err := chromedp.Run(tab, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, id, _ := strings.Cut(loc, "/jobs/")
+		j := h.portal.jobs.get(id)
+		if j == nil {
+			t.Fatalf("no job at %s", loc)
+		}
+		// The SDK's first poll sees the node down; then the fake's minute passes at once.
+		waitFor(t, j, func(v jobView) bool { return checks(v, "Check whether the node is back") >= 1 })
+		clock.Advance(61 * time.Second)
+		step(t, tab, "the job page refreshes until the node is back", chromedp.WaitVisible(chromedp.CSS("#job-result")))
+		if got := text(t, tab, "#job"); !strings.Contains(got, "is back online") {
+			t.Errorf("job: %q", got)
+		}
+		step(t, tab, "back to the subscriber", chromedp.Click(chromedp.CSS("#back")), chromedp.WaitVisible(chromedp.CSS("#subscriber-name")))
+		if got := text(t, tab, "#node-POD-1001"); !strings.Contains(got, "connected") || strings.Contains(got, "disconnected") {
+			t.Errorf("node row: %q", got)
 		}
 	})
 

@@ -45,6 +45,8 @@ func explainKind(err error) string {
 		return "The Plume Cloud request budget (its WAF limit) is spent: retry in a minute."
 	case errors.As(err, &ve):
 		return fmt.Sprintf("Check the form: %s %s.", ve.Field, ve.Reason)
+	case errors.Is(err, plume.ErrSpeedTestFailed):
+		return "The speed test ran but failed: check the node's uplink and try again in a few minutes."
 	case errors.Is(err, plume.ErrNodeOwnedElsewhere):
 		return "This node belongs to another customer. Check the serial on the label; if the node was returned, unclaim it first (RMA)."
 	case errors.Is(err, plume.ErrClaimRejected):

@@ -48,6 +48,12 @@ type harnessOpts struct {
 	fakeOpts []plumetest.Option
 }
 
+// withClock runs the fake cloud on a manual clock: reboots, upgrades and speed tests end
+// when the test advances it.
+func withClock(c *plumetest.ManualClock) func(*harnessOpts) {
+	return func(o *harnessOpts) { o.fakeOpts = append(o.fakeOpts, plumetest.WithClock(c.Now)) }
+}
+
 func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	t.Helper()
 	var ho harnessOpts

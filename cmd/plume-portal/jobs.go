@@ -38,6 +38,7 @@ type job struct {
 	message string   // the explanation of its error
 	claims  int
 	lookups int
+	checks  int
 	changed chan struct{} // closed and replaced at every change
 }
 
@@ -122,6 +123,9 @@ func (j *job) stepLabel(op string) string {
 			return "Claim node " + j.labelClaim[j.claims-1]
 		}
 		return "Claim a node"
+	case "Nodes.Get":
+		j.checks++
+		return fmt.Sprintf("Check whether the node is back (check %d)", j.checks)
 	case "Nodes.Lookup":
 		j.lookups++
 		if j.lookups <= len(j.labelClaim) {
@@ -149,7 +153,6 @@ var opLabels = map[string]string{
 	"WifiNetworks.Get":                  "Read the WiFi network",
 	"Nodes.List":                        "Read the nodes",
 	"Nodes.Reboot":                      "Send the reboot",
-	"Nodes.Get":                         "Check the node",
 	"Nodes.StartSpeedTest":              "Start the speed test",
 	"Nodes.SpeedTestResult":             "Read the speed test",
 	"Nodes.SpeedTestResults":            "Read the speed tests",

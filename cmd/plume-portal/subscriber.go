@@ -28,6 +28,10 @@ type subscriberData struct {
 	NodesErr string
 	Mesh     *meshPicture
 
+	Firmware       []firmwareRow
+	FirmwareBehind int // nodes whose target is not what they run
+	FirmwareErr    string
+
 	Devices    []deviceRow
 	DevicesErr string
 	Online     int // devices connected
@@ -135,6 +139,7 @@ func (p *Portal) subscriberPage(w http.ResponseWriter, r *http.Request, sess *se
 		}
 		data.Nodes, data.Mesh = nodeRows(nodes)
 	})
+	wg.Go(func() { p.loadFirmware(ctx, &data, customerID, loc.ID) })
 	wg.Go(func() {
 		devices, err := p.client.Devices.List(ctx, customerID, loc.ID, nil)
 		if err != nil {
