@@ -127,7 +127,9 @@ func TestResumeAfterACrashAtEveryByte(t *testing.T) {
 					require.Equal(t, newlines(journal[:n]), newlines(c.journal), "the crashed run wrote the reference run's lines")
 
 					// The resume: a new process, with the journal the crash left.
+					c.mu.Lock()
 					c.resumed = true
+					c.mu.Unlock()
 					j := openJournal(t, c.path)
 					batch.HookJournal(j, func(next func([]byte) (int, error), p []byte) (int, error) { return next(p) }, func(func() error) error { return nil })
 					resume := &batch.Runner{Client: client, Workers: 2, Journal: j}
