@@ -219,3 +219,35 @@ func TestBrowser(t *testing.T) {
 		h.findAudit(map[string]string{"action": "cross-origin-request", "technician": testUser, "outcome": "refused"})
 	})
 }
+
+// TestScreenshot writes the README's picture of the portal (docs/portal.png) with headless
+// chromium when PORTAL_SCREENSHOT names the file:
+//
+//	PORTAL_SCREENSHOT=$PWD/docs/portal.png go test -run TestScreenshot ./cmd/plume-portal
+func TestScreenshot(t *testing.T) {
+	out := os.Getenv("PORTAL_SCREENSHOT")
+	if out == "" {
+		t.Skip("set PORTAL_SCREENSHOT to the PNG file to write")
+	}
+	tab := newBrowser(t)
+	h := newHarness(t)
+	web := httptest.NewServer(h.portal)
+	t.Cleanup(web.Close)
+	var png []byte
+	step(t, tab, "log in and open a subscriber",
+		chromedp.EmulateViewport(1200, 900),
+		chromedp.Navigate(web.URL+"/login?next=%2F%3Fq%3Dcrm-000102"),
+		chromedp.WaitVisible(chromedp.CSS("#user")),
+		chromedp.SendKeys(chromedp.CSS("#user"), testUser),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Click(chromedp.CSS("#login")),
+		chromedp.WaitVisible(chromedp.CSS("#mesh")),
+		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) (err error) {
+			png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			return err
+		}),
+	)
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -52,7 +52,8 @@ type meshEdge struct {
 // Picture geometry, in SVG user units.
 const (
 	meshSlot   = 170 // horizontal room of one leaf
-	meshLevel  = 120 // vertical distance between levels
+	meshLevel  = 150 // vertical distance between levels
+	meshLabels = 66  // below a node's centre: its name and details
 	meshTop    = 46  // the internet's centre
 	meshRadius = 26
 )
@@ -174,9 +175,9 @@ func layoutMesh(nodes []meshNode) *meshPicture {
 				label = "?"
 			}
 			pic.Edges = append(pic.Edges, meshEdge{
-				X1: pos[p].X, Y1: pos[p].Y + meshRadius, X2: pos[i].X, Y2: pos[i].Y - meshRadius,
+				X1: pos[p].X, Y1: pos[p].Y + meshLabels, X2: pos[i].X, Y2: pos[i].Y - meshRadius,
 				Class: edgeClass(n.Backhaul, n), Label: label,
-				LabelX: (pos[p].X+pos[i].X)/2 + 6, LabelY: (pos[p].Y+pos[i].Y)/2 + 4,
+				LabelX: (pos[p].X+pos[i].X)/2 + 6, LabelY: (pos[p].Y+meshLabels+pos[i].Y-meshRadius)/2 + 4,
 			})
 			words = append(words, fmt.Sprintf("%s %s, %s, through %s over %s, %s", role, n.Name, stateText(n), nodes[p].Name, label, b.DevicesText))
 		} else {
