@@ -70,6 +70,8 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newResumeCmd(),
 		a.newRMACmd(),
 		a.newLookupCmd(),
+		a.newDevicesCmd(),
+		a.newSteerCmd(),
 		a.newTokenCmd(),
 	)
 	// What Execute would add, added now: the tree is whole for Find and for help without it.
