@@ -71,6 +71,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newRMACmd(),
 		a.newLookupCmd(),
 		a.newDevicesCmd(),
+		a.newRebootCmd(),
 		a.newSteerCmd(),
 		a.newTokenCmd(),
 	)
