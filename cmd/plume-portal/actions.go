@@ -252,7 +252,7 @@ func (p *Portal) confirmAction(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(r.Context(), 50*time.Second) // under the server's WriteTimeout
 	defer cancel()
 	msg, err := spec.run(ctx, p, a)
 	p.audit(r.Context(), withOutcome(entry, outcome(err), err))

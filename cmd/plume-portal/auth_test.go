@@ -195,6 +195,13 @@ func TestLoadUsers(t *testing.T) {
 	if users.Check("ada", "a-long-passwore") || users.Check("nobody", "a-long-password") {
 		t.Error("a wrong password or name was accepted")
 	}
+	open := write("open", "ada:"+string(good)+"\n")
+	if err := os.Chmod(open, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadUsers(open); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a users file readable by others: %v", err)
+	}
 	for name, content := range map[string]string{
 		"weak":  "ada:" + string(weak) + "\n",
 		"plain": "ada:a-long-password\n",

@@ -67,6 +67,7 @@ func (p *Portal) searchPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
 	results, tried, err := p.search(ctx, kind, q)
+	p.audit(r.Context(), auditEntry{Action: "search", Technician: sess.user, Target: kind + ":" + q, Outcome: map[bool]string{true: "found", false: "none"}[len(results) > 0], Err: err})
 	switch {
 	case err != nil:
 		data.Error = explain(err)

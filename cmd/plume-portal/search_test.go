@@ -30,6 +30,7 @@ func TestSearchFindsASubscriberByEachKey(t *testing.T) {
 			t.Errorf("%s by %s: status %d, location %q, want %q", tc.q, tc.kind, res.status, res.location, want)
 		}
 	}
+	h.findAudit(map[string]string{"action": "search", "technician": testUser, "target": "service:svc-000102", "outcome": "found"})
 }
 
 func TestSearchSaysWhatItTried(t *testing.T) {
@@ -89,6 +90,7 @@ func TestSubscriberPage(t *testing.T) {
 	bakery, _ := h.home("crm-000103")
 	mustContain(t, b.get("/subscribers/"+bakery).body, "no service (suspended)", `action="/actions/resume"`)
 
+	h.findAudit(map[string]string{"action": "view-subscriber", "technician": testUser, "customer": customerID, "location": locationID})
 	if res := b.get("/subscribers/nope-nope"); res.status != http.StatusNotFound || !strings.Contains(res.body, "No subscriber with this id") {
 		t.Errorf("unknown subscriber: %d", res.status)
 	}

@@ -149,6 +149,7 @@ func (p *Portal) subscriberPage(w http.ResponseWriter, r *http.Request, sess *se
 		data.Devices, data.Online = deviceRows(devices)
 	})
 	wg.Wait()
+	p.audit(r.Context(), auditEntry{Action: "view-subscriber", Technician: sess.user, Customer: customerID, Location: loc.ID, Outcome: "ok"})
 	p.render(w, r, sess, http.StatusOK, "subscriber", title, &data)
 }
 

@@ -31,6 +31,9 @@ func LoadUsers(path string) (*Users, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s: readable by others (mode %v): chmod 600 it", path, st.Mode().Perm())
+	}
 	hashes := map[string][]byte{}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
