@@ -73,6 +73,8 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newDevicesCmd(),
 		a.newRebootCmd(),
 		a.newSteerCmd(),
+		a.newFirmwareCmd(),
+		a.newSpeedTestCmd(),
 		a.newTokenCmd(),
 	)
 	// What Execute would add, added now: the tree is whole for Find and for help without it.
