@@ -126,7 +126,11 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("read the subscriber page", func(t *testing.T) {
+	t.Run("read the health page", func(t *testing.T) {
+		step(t, tab, "the health report", chromedp.WaitVisible(chromedp.CSS("#problems li")))
+		if got := text(t, tab, "#problems"); got == "" || strings.Contains(got, "HTTP") {
+			t.Errorf("problems: %q", got)
+		}
 		step(t, tab, "the mesh", chromedp.WaitVisible(chromedp.CSS(`#mesh g.node.offline[data-node="POD-1003"]`)))
 		if got := text(t, tab, "#devices"); !strings.Contains(got, "Grace's desktop") {
 			t.Errorf("devices: %q", got)

@@ -24,6 +24,9 @@ type subscriberData struct {
 	Wifi    *wifiInfo
 	WifiErr string
 
+	Health    *healthView
+	HealthErr string
+
 	Nodes    []nodeRow
 	NodesErr string
 	Mesh     *meshPicture
@@ -131,14 +134,7 @@ func (p *Portal) subscriberPage(w http.ResponseWriter, r *http.Request, sess *se
 			data.Wifi = &wifiInfo{SSID: wifi.SSID, Mode: string(wifi.WPAMode), Enabled: wifi.Enabled}
 		}
 	})
-	wg.Go(func() {
-		nodes, err := p.client.Nodes.List(ctx, customerID, loc.ID)
-		if err != nil {
-			data.NodesErr = explain(err)
-			return
-		}
-		data.Nodes, data.Mesh = nodeRows(nodes)
-	})
+	wg.Go(func() { p.loadHealth(ctx, &data, customerID, loc.ID) })
 	wg.Go(func() { p.loadFirmware(ctx, &data, customerID, loc.ID) })
 	wg.Go(func() {
 		devices, err := p.client.Devices.List(ctx, customerID, loc.ID, nil)
@@ -163,8 +159,9 @@ func subscriberTitle(c *plume.Customer) string {
 	return "Account " + c.AccountID
 }
 
-// nodeRows turns the nodes list into table rows and a picture. The list does not say which
-// node an extender connects through, so every extender hangs from the gateway here.
+// nodeRows turns the nodes list (read when the Health report has no topology) into table
+// rows and a picture. The list does not say which node an extender connects through, so
+// every extender hangs from the gateway here.
 func nodeRows(nodes []plume.Node) ([]nodeRow, *meshPicture) {
 	var rows []nodeRow
 	var mesh []meshNode
