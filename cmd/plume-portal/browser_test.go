@@ -91,6 +91,7 @@ func pageText(tab context.Context) string {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	tab := newBrowser(t)
 	clock := plumetest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	h := newHarness(t, withClock(clock))
@@ -239,7 +240,7 @@ func TestScreenshot(t *testing.T) {
 	t.Cleanup(web.Close)
 	var png []byte
 	step(t, tab, "log in and open a subscriber",
-		chromedp.EmulateViewport(1200, 900),
+		chromedp.EmulateViewport(1200, 1060),
 		chromedp.Navigate(web.URL+"/login?next=%2F%3Fq%3Dcrm-000102"),
 		chromedp.WaitVisible(chromedp.CSS("#user")),
 		chromedp.SendKeys(chromedp.CSS("#user"), testUser),
@@ -247,7 +248,7 @@ func TestScreenshot(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#login")),
 		chromedp.WaitVisible(chromedp.CSS("#mesh")),
 		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) (err error) {
-			png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			return err
 		}),
 	)
