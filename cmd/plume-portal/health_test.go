@@ -20,7 +20,7 @@ func TestHealthViewAndNodesFromTheReport(t *testing.T) {
 			{ID: "POD-1", DefaultName: "Pod 1", ConnectionState: "connected", BackhaulType: "wifi", ConnectedDeviceCount: 3, LeafToRoot: []string{"GW"}},
 			{ID: "POD-2", Nickname: "Bedroom", ConnectionState: "disconnected", ConnectionStateChangeAt: at, BackhaulType: "wifi", LeafToRoot: []string{"POD-1", "GW"}},
 		},
-		Alerts: &plume.Alerts{Nodes: []plume.Alert{{ID: "POD-2", Details: []plume.AlertDetail{{Type: "poorHealth", State: "active"}, {Type: "x", State: plume.AlertSnooze}}}}},
+		Alerts:        &plume.Alerts{Nodes: []plume.Alert{{ID: "POD-2", Details: []plume.AlertDetail{{Type: "poorHealth", State: "active"}, {Type: "x", State: plume.AlertSnooze}}}}},
 		LastSpeedTest: &plume.SpeedTestResult{Status: "completed", DownloadMbps: 12.3, UploadMbps: 4, Latency: 21 * time.Millisecond, At: at},
 		Problems: []string{
 			"extender Bedroom offline since 14:02 UTC",
