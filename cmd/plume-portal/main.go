@@ -12,7 +12,7 @@
 // a few subscribers, nodes and devices, and, when no --users file is given, prints a demo
 // technician account. Against the real cloud a --users file is required.
 //
-// The users file has one technician a line, "name:bcrypt-hash" (htpasswd -B writes it, and
+// The users file has one technician a line, "name:bcrypt-hash" (htpasswd -nB -C 12 writes it, and
 // so does `plume-portal --hash-password`); lines starting with # are comments.
 package main
 
