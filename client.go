@@ -38,6 +38,9 @@ type Client struct {
 	Nodes        *NodesService
 	WifiNetworks *WifiNetworksService
 	Devices      *DevicesService
+	Persons      *PersonsService
+	HomePass     *HomePassService
+	Network      *NetworkService
 
 	baseURL   *url.URL // scheme, host and base path (e.g. /api), no trailing slash
 	origin    string   // baseURL's scheme://host, the start of every request URL
@@ -47,6 +50,8 @@ type Client struct {
 	maxBody   int64
 	logger    *slog.Logger
 	observer  *Observer        // nil: nothing observed
+	pollFirst time.Duration    // WithPolling: the flows' first pause; 0 for the default
+	pollMax   time.Duration    // WithPolling: the flows' longest pause
 	now       func() time.Time // the clock of client-side time checks (Devices.ForceSteer): time.Now
 
 	http     *http.Client
@@ -105,6 +110,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxBody,
 		logger:    cfg.logger,
 		observer:  cfg.observer,
+		pollFirst: cfg.pollFirst,
+		pollMax:   cfg.pollMax,
 
 		renameByPOST: new(atomic.Bool),
 		secrets:      &redact.Set{},
@@ -138,6 +145,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Nodes = (*NodesService)(&c.common)
 	c.WifiNetworks = (*WifiNetworksService)(&c.common)
 	c.Devices = (*DevicesService)(&c.common)
+	c.Persons = (*PersonsService)(&c.common)
+	c.HomePass = (*HomePassService)(&c.common)
+	c.Network = (*NetworkService)(&c.common)
 	return c, nil
 }
 

@@ -67,15 +67,24 @@ func flowPause(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// flowBackoff yields the pauses of a flow: flowFirstPause, doubling up to flowMaxPause.
-type flowBackoff struct{ last time.Duration }
+// flowBackoff yields the pauses of a flow: the client's first pause (flowFirstPause unless
+// WithPolling), doubling up to its longest (flowMaxPause).
+type flowBackoff struct{ first, max, last time.Duration }
+
+func (c *Client) flowBackoff() flowBackoff {
+	b := flowBackoff{first: flowFirstPause, max: flowMaxPause}
+	if c.pollFirst > 0 {
+		b.first, b.max = c.pollFirst, max(c.pollMax, c.pollFirst)
+	}
+	return b
+}
 
 func (b *flowBackoff) next() time.Duration {
 	switch {
 	case b.last == 0:
-		b.last = flowFirstPause
-	case b.last < flowMaxPause:
-		b.last = min(2*b.last, flowMaxPause)
+		b.last = b.first
+	case b.last < b.max:
+		b.last = min(2*b.last, b.max)
 	}
 	return b.last
 }
@@ -88,8 +97,8 @@ func nodeConnected(n *Node) bool { return strings.EqualFold(n.ConnectionState, "
 // as that last poll read it. opts may be nil (no delay).
 //
 // Calls: 1 reboot (Nodes.Reboot) + N polls (Nodes.Get), one after each pause of 2, 4, 8, 16
-// and then every 30 s. A node that goes down at once and comes back after a minute (the fake
-// cloud's default) costs 1 + 5 calls over one minute. If the node is still seen connected
+// and then every 30 s (WithPolling changes them). A node that goes down at once and comes
+// back after a minute (the fake cloud's default) costs 1 + 5 calls over one minute. If the node is still seen connected
 // once the reboot's delay (read as seconds, which the reference does not confirm) and two
 // more minutes have passed, it is taken to have rebooted between two polls and returned. A
 // node that is down when the reboot is sent (which the API does not reboot) is waited for
@@ -108,9 +117,9 @@ func (c *Client) RebootAndWait(ctx context.Context, customerID, locationID, node
 	}
 	downBy := c.now().Add(delay + rebootDownGrace)
 	var (
-		wait    flowBackoff
 		sawDown bool
 		last    *Node
+		wait    = c.flowBackoff()
 	)
 	for {
 		if err := flowPause(ctx, wait.next()); err != nil {
@@ -134,8 +143,8 @@ func (c *Client) RebootAndWait(ctx context.Context, customerID, locationID, node
 // (Nodes.StartSpeedTest), then polls until the result's status is completed or failed (for a
 // result without a status: until it has an end time).
 //
-// Calls: 1 start + N polls, one after each pause of 2, 4, 8, 16 and then every 30 s; a test
-// of 30 s (the fake cloud's default) costs 1 + 4 calls. When the start's answer has a request
+// Calls: 1 start + N polls, one after each pause of 2, 4, 8, 16 and then every 30 s
+// (WithPolling changes them); a test of 30 s (the fake cloud's default) costs 1 + 4 calls. When the start's answer has a request
 // id (the fake's), each poll is Nodes.SpeedTestResult by that id, and a 404 in the first
 // minute is read as "not recorded yet". When it has none (the reference documents {}), each
 // poll is Nodes.SpeedTestResults, and the test is the newest result that started at or after
@@ -154,8 +163,8 @@ func (c *Client) SpeedTest(ctx context.Context, customerID, locationID, nodeID s
 		return nil, err
 	}
 	var (
-		wait flowBackoff
 		last *SpeedTestResult
+		wait = c.flowBackoff()
 	)
 	for {
 		if err := flowPause(ctx, wait.next()); err != nil {

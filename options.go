@@ -52,6 +52,8 @@ type config struct {
 	insecure    bool
 	maxBody     int64
 	observer    *Observer
+	pollFirst   time.Duration
+	pollMax     time.Duration
 }
 
 // WithBaseURL sets the API base URL, base path included: "https://<cloud host>/api".
@@ -309,4 +311,18 @@ func defaultTransport() http.RoundTripper {
 	// handshake included, per request past the default of 2 idle per host.
 	tr.MaxIdleConnsPerHost = 16
 	return tr
+}
+
+// WithPolling sets how the flows that wait (RebootAndWait, SpeedTest) poll: first is the
+// pause before the first poll, doubled after each poll up to max. The default, 2 s doubling
+// to 30 s, suits the real cloud; a test against plumetest with short timings may poll every
+// few milliseconds. Every poll is an API call and waits on the rate limiter like any other.
+func WithPolling(first, max time.Duration) Option {
+	return func(cfg *config) error {
+		if first <= 0 || max < first {
+			return invalid("Polling", "needs 0 < first <= max, got %s and %s", first, max)
+		}
+		cfg.pollFirst, cfg.pollMax = first, max
+		return nil
+	}
 }

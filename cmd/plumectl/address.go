@@ -151,7 +151,8 @@ func (a *app) connectSupport(ctx context.Context, f *singleFlags) (*conn, error)
 		return nil, fmt.Errorf("starting the fake Plume Cloud: %w", err)
 	}
 	c := &conn{
-		client:    srv.Client(plume.WithHTTPClient(pooledHTTPClient(1)), plume.WithUserAgent("plumectl/"+plume.Version)),
+		client: srv.Client(plume.WithHTTPClient(pooledHTTPClient(1)), plume.WithUserAgent("plumectl/"+plume.Version),
+			plume.WithPolling(250*time.Millisecond, time.Second)), // the fake's short timings
 		fake:      srv,
 		apiURL:    srv.URL,
 		partnerID: srv.Credentials().PartnerID,
