@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -54,6 +55,10 @@ type Config struct {
 	// wherever they differ from the guides' (shapes.go); requests are read in both readings
 	// either way.
 	ReferenceShapes bool
+	// DefaultLANPrefix is the LAN prefix of every new location; DefaultLANPrefix when zero or
+	// not a valid LAN prefix (see ParseLANPrefix). The cloud knows a location's prefix once a
+	// residentialGateway claimed there is connected (plume-support-api.md §12.8).
+	DefaultLANPrefix netip.Prefix
 }
 
 // Credential is an OAuth client known to the token endpoint and the partner its tokens act for.
@@ -87,7 +92,8 @@ type Cloud struct {
 	locations map[string]*location
 	nodes     map[string]*node // by serial
 
-	firmwareTarget string // the version PUT …/firmware upgrades to (§12.3)
+	firmwareTarget string       // the version PUT …/firmware upgrades to (§12.3)
+	defaultLAN     netip.Prefix // a new location's LAN prefix (§12.8)
 
 	// Indexes, so that no request scans every row (see index.go). Nothing writes an indexed
 	// field (a customer's accountId, name, email; a location's serviceId, archived flag; a
@@ -138,6 +144,7 @@ func New(cfg Config) *Cloud {
 		licenses:     map[string]int{},
 
 		firmwareTarget: DefaultFirmwareTarget,
+		defaultLAN:     defaultLANPrefix(cfg.DefaultLANPrefix),
 
 		routeCounts: map[string]int{},
 		waf:         waf{quota: cfg.WAFQuota, window: cfg.WAFWindow},
@@ -245,13 +252,15 @@ func (c *Cloud) serveAPI(ep endpoint, r *http.Request, body []byte) *reply {
 	} else if len(body) > 0 && !isJSON(r.Header.Get("Content-Type")) {
 		return errorReply(http.StatusUnsupportedMediaType, "request body must be application/json or application/x-www-form-urlencoded")
 	}
-	return ep.route.handle(c, &request{
+	rep := ep.route.handle(c, &request{
 		method: r.Method,
 		params: ep.params,
 		query:  r.URL.Query(),
 		body:   body,
 		token:  tok,
 	})
+	c.recordAudit(ep, r.Method, r.URL.Path, rep.status)
+	return rep
 }
 
 // sleep waits d or until the request's context ends; it reports whether d elapsed.

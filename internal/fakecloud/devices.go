@@ -34,6 +34,7 @@ type device struct {
 	nickname, appUUID string // appUUID: mobileAppDeviceUuid
 	favorite, hidden  bool
 	forcedUntil       time.Time // forcedSteer expiresAt; zero when none was set
+	freeze            freezeSet // its own freezes (freeze.go)
 }
 
 // displayName is the answered name: the nickname once one is set (§12.5).
@@ -111,6 +112,10 @@ func (c *Cloud) deviceJSON(l *location, d *device, now time.Time) obj {
 	}
 	setIf(o, "nickname", d.nickname)
 	setIf(o, "mobileAppDeviceUuid", d.appUUID)
+	if p := personOf(l, d.mac); p != nil {
+		o["personId"] = p.id
+	}
+	o["freeze"] = d.freeze.json(deviceSources(l, d, now), now)
 	if s := l.clientSteering[d.mac]; s != nil {
 		o["clientSteering"] = obj{"auto": s.auto, "steeringClass": s.steeringClass, "updatedAt": stamp(s.updatedAt)}
 	}
@@ -276,7 +281,8 @@ func (c *Cloud) renameDeviceEverywhere(rq *request) *reply {
 	return jsonReply(http.StatusOK, c.customerJSON(cu))
 }
 
-// hideDevice wipes what was set on a device (nickname, favourite, steering) and hides it.
+// hideDevice wipes what was set on a device (nickname, favourite, steering, its own freezes)
+// and hides it.
 // daysOffline comes from the body, else the query, else 31: a device offline longer is 404.
 // DELETE …/devices/{mac} (§3.5, §12.5)
 func (c *Cloud) hideDevice(rq *request) *reply {
@@ -296,6 +302,7 @@ func (c *Cloud) hideDevice(rq *request) *reply {
 		return errorf(http.StatusNotFound, "device %q has been offline for more than %g days", mac, days)
 	}
 	d.nickname, d.appUUID, d.favorite, d.forcedUntil = "", "", false, time.Time{}
+	d.freeze = freezeSet{}
 	delete(l.clientSteering, mac)
 	d.hidden = true
 	return emptyReply(http.StatusNoContent)

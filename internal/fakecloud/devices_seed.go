@@ -122,6 +122,8 @@ type DeviceView struct {
 	ConnectionStateChangeAt time.Time // connectionStateChangeAt
 	ForcedSteerUntil        time.Time // expiresAt of the active forced steer; zero when none
 	ClientSteering          *ClientSteeringView
+	PersonID                string     // the person it is assigned to; "" when none
+	Freeze                  FreezeView // at the clock's time: its own freezes and what freezes it
 }
 
 // ClientSteeringView is what PATCH …/devices/{mac}/clientSteering stored for a MAC.
@@ -170,5 +172,9 @@ func deviceSnapshot(l *location, d *device, now time.Time) DeviceView {
 	if s := l.clientSteering[d.mac]; s != nil {
 		v.ClientSteering = &ClientSteeringView{Auto: s.auto, SteeringClass: s.steeringClass, UpdatedAt: s.updatedAt}
 	}
+	if p := personOf(l, d.mac); p != nil {
+		v.PersonID = p.id
+	}
+	v.Freeze = d.freeze.view(deviceSources(l, d, now), now)
 	return v
 }

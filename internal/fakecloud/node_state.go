@@ -1,7 +1,6 @@
 package fakecloud
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -17,7 +16,6 @@ import (
 const (
 	DefaultFirmwareVersion = "1.0.0" // a node's firmwareVersion until SetFirmware or an upgrade
 	DefaultFirmwareTarget  = "1.1.0" // the version PUT …/firmware upgrades to until SetFirmwareTarget
-	lanPrefix              = "192.168.1."
 )
 
 // Connection states of nodes and devices.
@@ -153,33 +151,40 @@ func (c *Cloud) reboot(n *node, delay time.Duration, now time.Time) {
 	n.updatedAt = now
 }
 
-// assignIP gives a newly claimed node the lowest free LAN address of its location: .1 for
-// a gateway when it is free, else from .2 up.
+// assignIP gives a newly claimed node the lowest free address of its location's LAN prefix
+// (lan.go): the first host for a gateway when it is free, else from the second host up.
 func (c *Cloud) assignIP(n *node) {
+	prefix := c.locations[n.locationID].lan.prefix
 	used := map[string]bool{}
 	for _, other := range c.claimedNodes[n.locationID] {
 		if other != n {
 			used[other.ip] = true
 		}
 	}
-	if n.gateway && !used[lanPrefix+"1"] {
-		n.ip = lanPrefix + "1"
+	if first, _ := hostAddr(prefix, 1); n.gateway && !used[first.String()] {
+		n.ip = first.String()
 		return
 	}
-	for host := 2; host < 255; host++ {
-		if ip := fmt.Sprint(lanPrefix, host); !used[ip] {
-			n.ip = ip
+	n.ip = ""
+	for i := 2; i <= maxNodeHosts; i++ {
+		a, ok := hostAddr(prefix, i)
+		if !ok {
+			return
+		}
+		if !used[a.String()] {
+			n.ip = a.String()
 			return
 		}
 	}
 }
 
-// resetSupport clears what a claim gave the node (unclaim): its address, LED, reboots and
-// firmware job. The installed firmware stays.
+// resetSupport clears what a claim gave the node (unclaim): its address, LED, reboots,
+// firmware job and alerts. The installed firmware stays.
 func (c *Cloud) resetSupport(n *node, now time.Time) {
 	c.endJob(n, now)
 	n.ip, n.led = "", ledNormal
 	n.reboots, n.pastUpgrades = nil, nil
+	n.alerts = nil
 }
 
 // gatewayOf returns the location's gateway: its first residentialGateway node in claim

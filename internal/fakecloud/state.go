@@ -22,6 +22,7 @@ type customer struct {
 	verificationMails                     int
 	createdAt, updatedAt                  time.Time
 	deviceNicknames                       map[string]string // PUT /Customers/{id}/devices/{mac}, by MAC
+	audit                                 []auditEntry      // successful writes under /Customers/{id}, oldest first (admin.go)
 }
 
 type location struct {
@@ -47,6 +48,15 @@ type location struct {
 	logDestination string // flashLogging forceDestination; "" is the default
 	ispSchedule    ispSchedule
 	speedTests     []*speedTest // oldest first
+
+	// plume-support-api.md §7–§11: optimizer.go, lan.go, network.go, persons.go, freeze.go.
+	optimizations   optimizations
+	lan             lanState
+	reservations    map[string]*reservation // DHCP reservations by MAC, each with its port forwards
+	persons         []*person               // in creation order
+	freezeAll       *locationFreeze         // the location-wide freeze; nil when none was set
+	sharedSchedules map[string]bool         // AddSharedSchedule's template ids
+	sharedFreeze    bool                    // SetSharedFreezeSchedules: template PUTs answer 501
 }
 
 type checkpoint struct {
@@ -72,6 +82,7 @@ type node struct {
 	firmwareSetAt time.Time
 	job           *firmwareJob  // the last PUT …/firmware, nil when none
 	speed         *speedNumbers // SetSpeedResult; nil means the defaults
+	alerts        []*nodeAlert  // RaiseNodeAlert's alerts, in the order raised (health.go)
 }
 
 func (n *node) claimed() bool { return n.locationID != "" }
@@ -123,6 +134,9 @@ func (c *Cloud) locationJSON(l *location) obj {
 		"wifiNetworkImportedFromGateway": false,
 		"bandSteering":                   bandSteeringJSON(l),
 		"ispSpeedTestConfiguration":      ispScheduleJSON(l),
+		"optimizations":                  optimizationsJSON(l),
+
+		"isUtilizingSharedLocationFreezeSchedules": l.sharedFreeze,
 	}
 	if cu != nil {
 		o["accountId"] = cu.accountID
@@ -186,10 +200,10 @@ func (c *Cloud) nodeStatusJSON(n *node, now time.Time) obj {
 		"2gChannel":               channelText(band24),
 		"5gChannel":               channelText(band5),
 		"6gChannel":               channelText(band6),
-		"backhaulType":            "wifi",
+		"backhaulType":            c.backhaulType(n),
 		"connectedDeviceCount":    c.connectedDevices(n),
 		"wifiConfig":              []any{},
-		"leafToRoot":              []any{},
+		"leafToRoot":              c.nodeLeafToRoot(n),
 	}
 	if changedAt.IsZero() {
 		o["connectionStateChangeAt"] = nil
@@ -264,6 +278,11 @@ func (c *Cloud) newLocation(customerID, name, profile string) *location {
 		clientSteering: map[string]*clientSteering{},
 		bandSteering:   bandSteering{mode: bandSteeringAuto, updatedAt: now},
 		ispSchedule:    ispSchedule{createdAt: now, updatedAt: now},
+
+		optimizations:   defaultOptimizations(now),
+		lan:             lanState{prefix: c.defaultLAN},
+		reservations:    map[string]*reservation{},
+		sharedSchedules: map[string]bool{},
 	}
 	l.wan = wanConfig{id: c.newID(), updatedAt: now}
 	c.locations[l.id] = l
@@ -273,6 +292,7 @@ func (c *Cloud) newLocation(customerID, name, profile string) *location {
 
 // unclaim releases a node from its location (one license less).
 func (c *Cloud) unclaim(n *node, preservePackID, removeAccountID bool) {
+	c.latchLAN(n, c.now())
 	c.resetSupport(n, c.now())
 	c.release(n)
 	n.customerID, n.locationID = "", ""

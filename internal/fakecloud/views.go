@@ -35,6 +35,12 @@ type LocationView struct {
 	LogDestination       string // flashLogging forceDestination; "" when default
 	ISPSpeedTest         bool   // ispSpeedTestConfiguration enable
 	ISPSpeedTestAllNodes bool   // ispSpeedTestConfiguration enableAllNodes
+
+	LANPrefix             string              // the LAN prefix as the cloud knows it at the clock's time; "" while unknown
+	Optimizations         OptimizationsView   // the optimizer's settings and its last run
+	Freeze                *LocationFreezeView // the active location-wide freeze; nil when none
+	SharedSchedules       []string            // AddSharedSchedule's ids, sorted
+	SharedFreezeSchedules bool                // SetSharedFreezeSchedules: template PUTs answer 501
 }
 
 // WifiNetworkView is a location's stored WiFi network.
@@ -65,10 +71,11 @@ type NodeView struct {
 	ConnectionState         string    // connected or disconnected (plume-support-api.md §12.2)
 	ConnectionStateChangeAt time.Time // zero while unclaimed
 	FirmwareVersion         string
-	FirmwareStatus          string    // idle, requested, upgrading, completed, upToDate or failed
-	LEDMode                 string    // locate or normal
-	Reboots                 int       // reboots that took effect (not those of an offline node)
-	RebootAt                time.Time // when the latest reboot takes or took the node down; zero when none
+	FirmwareStatus          string      // idle, requested, upgrading, completed, upToDate or failed
+	LEDMode                 string      // locate or normal
+	Reboots                 int         // reboots that took effect (not those of an offline node)
+	RebootAt                time.Time   // when the latest reboot takes or took the node down; zero when none
+	Alerts                  []AlertView // RaiseNodeAlert's and the snoozes', in the order raised
 }
 
 // Customers returns every stored customer by createdAt, then id. Deleted customers are gone.
@@ -108,8 +115,9 @@ func (c *Cloud) Locations() []LocationView {
 	ls := slices.Collect(maps.Values(c.locations))
 	slices.SortFunc(ls, func(a, b *location) int { return byCreation(a.createdAt, b.createdAt, a.id, b.id) })
 	out := make([]LocationView, 0, len(ls))
+	now := c.now()
 	for _, l := range ls {
-		out = append(out, locationSnapshot(l))
+		out = append(out, c.locationSnapshot(l, now))
 	}
 	return out
 }
@@ -122,16 +130,19 @@ func (c *Cloud) Location(id string) (LocationView, bool) {
 	if l == nil {
 		return LocationView{}, false
 	}
-	return locationSnapshot(l), true
+	return c.locationSnapshot(l, c.now()), true
 }
 
-func locationSnapshot(l *location) LocationView {
+func (c *Cloud) locationSnapshot(l *location, now time.Time) LocationView {
 	out := LocationView{
 		ID: l.id, CustomerID: l.customerID, Name: l.name, ServiceID: l.serviceID, Profile: l.profile,
 		Archived: l.archived, ServiceLevel: l.serviceLevel, MonitorMode: l.monitorMode,
 		PodQuota: l.podQuota, CreatedAt: l.createdAt,
 		BandSteering: l.bandSteering.mode, LogDestination: l.logDestination,
 		ISPSpeedTest: l.ispSchedule.enable, ISPSpeedTestAllNodes: l.ispSchedule.enableAllNodes,
+
+		LANPrefix: c.lanPrefixView(l, now), Optimizations: optimizationsSnapshot(l),
+		Freeze: locationFreezeSnapshot(l, now), SharedSchedules: sharedScheduleIDs(l), SharedFreezeSchedules: l.sharedFreeze,
 	}
 	if l.checkpoint != nil {
 		out.Checkpoint = l.checkpoint.value
@@ -180,6 +191,7 @@ func (c *Cloud) nodeSnapshot(n *node, now time.Time) NodeView {
 	}
 	v.ConnectionState, v.ConnectionStateChangeAt = c.connection(n, now)
 	v.FirmwareStatus, _ = c.firmwareStatus(n, now)
+	v.Alerts = alertSnapshot(n)
 	if len(n.reboots) > 0 {
 		v.RebootAt = n.reboots[len(n.reboots)-1].from
 	}

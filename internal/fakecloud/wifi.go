@@ -13,6 +13,8 @@ type wifiNetwork struct {
 	disableDefaultServiceNetwork       bool
 	groupRekey, fastTransition, mode24 string
 	createdAt, updatedAt               time.Time
+	zones                              []*accessZone // sorted by id (homepass.go)
+	keys                               []*wifiKey    // sorted by id; key 0 is the PSK
 }
 
 func wifiJSON(l *location) obj {
@@ -25,7 +27,7 @@ func wifiJSON(l *location) obj {
 		"privateMode": w.privateMode, "disableDefaultServiceNetwork": w.disableDefaultServiceNetwork,
 		"groupRekey": w.groupRekey, "fastTransition": w.fastTransition, "minWifiMode24": w.mode24,
 		"devicesVisibleToGuests": []any{}, "content": []any{}, "persons": []any{}, "devices": []any{},
-		"keys": []any{}, "accessZones": []any{},
+		"keys": w.keysJSON(), "accessZones": w.zonesJSON(),
 		"createdAt": stamp(w.createdAt), "updatedAt": stamp(w.updatedAt), "_version": schemaVersion,
 	}
 }
@@ -133,6 +135,7 @@ func (c *Cloud) createWifi(rq *request) *reply {
 		id: c.newID(), enabled: true, groupRekey: "auto", fastTransition: "auto", mode24: "auto",
 		createdAt: now,
 	}
+	l.wifi.seedHomePass(now)
 	l.wifi.set(in, now)
 	return wrappedWifi(l)
 }
@@ -147,14 +150,21 @@ func (c *Cloud) replaceWifi(rq *request) *reply {
 	if bad != nil {
 		return bad
 	}
+	if len(l.wifi.keys) > 0 && l.wifi.inUse(in.key, l.wifi.keys[0]) { // key 0 is the PSK (§12.7)
+		return errorReply(http.StatusUnprocessableEntity, "encryptionKey is already in use by a HomePass key")
+	}
 	l.wifi.set(in, c.now())
 	return wrappedWifi(l)
 }
 
+// set replaces ssid, key and modes; key 0 (the PSK, homepass.go) changes with the key.
 func (w *wifiNetwork) set(in *wifiInput, now time.Time) {
 	w.ssid, w.key, w.wpaMode = in.ssid, in.key, in.wpaMode
 	w.band24, w.band5, w.band6 = in.band24, in.band5, in.band6
 	w.updatedAt = now
+	if len(w.keys) > 0 && w.keys[0].id == 0 {
+		w.keys[0].updatedAt = now
+	}
 }
 
 // patchWifi changes settings and answers the network BARE, not wrapped. PATCH …/wifiNetwork (§6.4)
