@@ -1,0 +1,467 @@
+package plume
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/plumecloud/plume-go/internal/jsonraw"
+	"github.com/plumecloud/plume-go/internal/redact"
+)
+
+// HomePassService is the HomePass part of the API: the extra WiFi keys (passwords) of a
+// location's network, each giving access to one access zone, and the guest access zones
+// (docs/plume-support-api.md §8; the Key and AccessZone objects are in docs/plume-api.md §6.0).
+//
+// Keys are secrets: Key and KeyRequest print with the key masked, every write sends the key
+// only in the request body, and the key is redacted from every error of the call.
+type HomePassService service
+
+// AccessZoneType is the kind of an access zone, and the {accessZone} of a key's path.
+type AccessZoneType string
+
+// Access zone types.
+const (
+	AccessZoneHome         AccessZoneType = "home"
+	AccessZoneGuests       AccessZoneType = "guests" // the only type CreateAccessZone creates
+	AccessZoneInternetOnly AccessZoneType = "internetAccessOnly"
+)
+
+func (z AccessZoneType) valid() bool {
+	return z == AccessZoneHome || z == AccessZoneGuests || z == AccessZoneInternetOnly
+}
+
+// KeyFormat is what a HomePass key is: a password, or a phone number used as one.
+type KeyFormat string
+
+// Key formats.
+const (
+	KeyFormatEncryptionKey KeyFormat = "encryptionKey" // at least 8 characters
+	KeyFormatPhoneNumber   KeyFormat = "phoneNumber"   // an optional + and 7 to 15 digits
+)
+
+func (f KeyFormat) valid() bool { return f == KeyFormatEncryptionKey || f == KeyFormatPhoneNumber }
+
+// Key ids: each WiFi network has at most ten keys, ids 0 to 9 (docs/plume-support-api.md §8.2).
+const (
+	MinKeyID = 0
+	MaxKeyID = 9
+)
+
+// Key is one HomePass key of a location's WiFi network. It prints with EncryptionKey masked,
+// as a value and as a pointer, with every fmt verb, through slog, json.Marshal and
+// encoding.TextMarshaler; Raw keeps the whole object as received (key included) and prints
+// masked too.
+//
+// The key's format is the field KeyFormat, not Format as docs/DESIGN.md §8 draws it: Go
+// allows no method and field of one name, and the Format method is what masks the key under
+// the verbs fmt does not route through String (%d, %t, %e…).
+type Key struct {
+	ID            int             `json:"id"`
+	EncryptionKey string          `json:"encryptionKey"` // the password (or phone number)
+	AccessZone    AccessZoneType  `json:"accessZone"`
+	AccessZoneID  int             `json:"accessZoneId"`
+	KeyFormat     KeyFormat       `json:"format"`
+	Enabled       bool            `json:"enable"`  // devices may connect with it
+	Content       []string        `json:"content"` // content filters, e.g. "adultAndSensitive"
+	ExpiresAt     *time.Time      `json:"expiresAt"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	UpdatedAt     time.Time       `json:"updatedAt"`
+	Raw           json.RawMessage `json:"-"`
+}
+
+// plainKey is Key without methods, for decoding (decode.go), its content list read leniently.
+type plainKey struct {
+	plainKeyFields
+	Content looseStrings `json:"content"`
+}
+
+type plainKeyFields Key
+
+func (p *plainKey) with(raw json.RawMessage) Key {
+	k := Key(p.plainKeyFields)
+	k.Content = []string(p.Content)
+	k.Raw = raw
+	return k
+}
+
+// UnmarshalJSON decodes a key object and keeps it whole in Raw.
+func (k *Key) UnmarshalJSON(data []byte) error { return decodeRawInto(k, data, (*plainKey).with) }
+
+// String returns the key with EncryptionKey masked; Raw is left out.
+func (k Key) String() string {
+	return fmt.Sprintf("plume.Key{ID:%d, AccessZone:%q, KeyFormat:%q, EncryptionKey:%q, Enabled:%t, ExpiresAt:%s}",
+		k.ID, k.AccessZone, k.KeyFormat, redact.Secret(k.EncryptionKey), k.Enabled, timePtrText(k.ExpiresAt))
+}
+
+// GoString returns the key with EncryptionKey masked, Raw included with every secret-named
+// member and the key itself masked, for %#v.
+func (k Key) GoString() string {
+	return fmt.Sprintf("plume.Key{ID:%d, EncryptionKey:%q, AccessZone:%q, AccessZoneID:%d, KeyFormat:%q, Enabled:%t, Content:%#v, ExpiresAt:%s, CreatedAt:%s, UpdatedAt:%s, Raw:json.RawMessage(%q)}",
+		k.ID, redact.Secret(k.EncryptionKey), k.AccessZone, k.AccessZoneID, k.KeyFormat, k.Enabled, k.Content,
+		goTimePtr(k.ExpiresAt), goTime(k.CreatedAt), goTime(k.UpdatedAt), maskRaw(k.Raw, k.EncryptionKey))
+}
+
+// Format prints the key masked with every verb: %#v is GoString, %q the quoted String,
+// anything else String.
+func (k Key) Format(f fmt.State, verb rune) { formatMasked(f, verb, k) }
+
+// MarshalJSON encodes the key as the API's object with EncryptionKey masked and without Raw,
+// so that a value holding a Key, at any depth, never marshals the key.
+func (k Key) MarshalJSON() ([]byte, error) {
+	p := plainKeyFields(k)
+	p.EncryptionKey = redact.Secret(p.EncryptionKey)
+	return json.Marshal(p)
+}
+
+// MarshalText returns String: the key with EncryptionKey masked.
+func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// LogValue returns the key with EncryptionKey masked, for slog.
+func (k Key) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("id", k.ID),
+		slog.String("access_zone", string(k.AccessZone)),
+		slog.String("format", string(k.KeyFormat)),
+		slog.String("encryption_key", redact.Secret(k.EncryptionKey)),
+		slog.Bool("enabled", k.Enabled),
+		slog.String("expires_at", timePtrText(k.ExpiresAt)),
+	)
+}
+
+// KeyRequest is the body of CreateKey and UpdateKey. The API requires the key, its format
+// and enable on both: Enabled false creates (or turns) the key off. KeyFormat "" is sent as
+// KeyFormatEncryptionKey. It prints with the key masked, like Key (and, like Key, names the
+// format KeyFormat: see Key).
+type KeyRequest struct {
+	EncryptionKey string
+	KeyFormat     KeyFormat
+	Enabled       bool
+	ExpiresAt     *time.Time // optional: sent in UTC with milliseconds
+	Content       []string   // optional content filters ("adultAndSensitive"); not sent when empty
+}
+
+// Validate checks the request as CreateKey and UpdateKey do before sending it: a format of
+// KeyFormatEncryptionKey needs at least 8 characters, KeyFormatPhoneNumber an optional + and
+// 7 to 15 digits. Its error never carries the key.
+func (r KeyRequest) Validate() error {
+	format := r.format()
+	if err := checkEnum("KeyFormat", format, KeyFormat.valid); err != nil {
+		return err
+	}
+	switch format {
+	case KeyFormatEncryptionKey:
+		if n := utf8.RuneCountInString(r.EncryptionKey); n < 8 {
+			return invalid("EncryptionKey", "must be at least 8 characters, got %d", n)
+		}
+	case KeyFormatPhoneNumber:
+		if !phoneNumber(r.EncryptionKey) {
+			return invalid("EncryptionKey", "must be a phone number: an optional + and 7 to 15 digits (%d characters given)", utf8.RuneCountInString(r.EncryptionKey))
+		}
+	}
+	if r.ExpiresAt != nil && r.ExpiresAt.IsZero() {
+		return invalid("ExpiresAt", "must not point at the zero time (leave it nil for no expiry)")
+	}
+	return nil
+}
+
+func (r KeyRequest) format() KeyFormat {
+	if r.KeyFormat == "" {
+		return KeyFormatEncryptionKey
+	}
+	return r.KeyFormat
+}
+
+// phoneNumber reports whether s is an optional + followed by 7 to 15 ASCII digits.
+func phoneNumber(s string) bool {
+	if len(s) > 0 && s[0] == '+' {
+		s = s[1:]
+	}
+	if len(s) < 7 || len(s) > 15 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// keyWire is the body of CreateKey and UpdateKey as sent, key included.
+type keyWire struct {
+	EncryptionKey string    `json:"encryptionKey"`
+	Enable        bool      `json:"enable"`
+	Format        KeyFormat `json:"format"`
+	ExpiresAt     string    `json:"expiresAt,omitempty"`
+	Content       []string  `json:"content,omitempty"`
+}
+
+func (r KeyRequest) wire() keyWire {
+	w := keyWire{EncryptionKey: r.EncryptionKey, Enable: r.Enabled, Format: r.format(), Content: r.Content}
+	if r.ExpiresAt != nil {
+		w.ExpiresAt = r.ExpiresAt.UTC().Format(freezeTimeLayout)
+	}
+	return w
+}
+
+// String returns the request with its key masked.
+func (r KeyRequest) String() string {
+	return fmt.Sprintf("plume.KeyRequest{KeyFormat:%q, EncryptionKey:%q, Enabled:%t, ExpiresAt:%s, Content:%q}",
+		r.KeyFormat, redact.Secret(r.EncryptionKey), r.Enabled, timePtrText(r.ExpiresAt), r.Content)
+}
+
+// GoString returns the request with its key masked, for %#v.
+func (r KeyRequest) GoString() string { return r.String() }
+
+// Format prints the request masked with every verb (see Key.Format).
+func (r KeyRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, r) }
+
+// MarshalJSON encodes the request as sent with the key masked: the body the API receives is
+// built from an unexported wire type, so nothing else ever marshals the key.
+func (r KeyRequest) MarshalJSON() ([]byte, error) {
+	w := r.wire()
+	w.EncryptionKey = redact.Secret(w.EncryptionKey)
+	return json.Marshal(w)
+}
+
+// MarshalText returns String: the request with its key masked.
+func (r KeyRequest) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// LogValue returns the request with its key masked, for slog.
+func (r KeyRequest) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("format", string(r.KeyFormat)),
+		slog.String("encryption_key", redact.Secret(r.EncryptionKey)),
+		slog.Bool("enabled", r.Enabled),
+		slog.String("expires_at", timePtrText(r.ExpiresAt)),
+	)
+}
+
+// timePtrText prints an optional time in RFC 3339, or <nil>.
+func timePtrText(t *time.Time) string {
+	if t == nil {
+		return "<nil>"
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// goTimePtr prints an optional time as Go source would build it.
+func goTimePtr(t *time.Time) string {
+	if t == nil {
+		return "nil"
+	}
+	return "&" + goTime(*t)
+}
+
+// Meanings of the key and zone writes: a read-only key (key 0, the network's own) or zone
+// (ids 1–3) answers 405.
+var homePassMeanings = map[int]error{http.StatusMethodNotAllowed: ErrReadOnly}
+
+// homePassArgs checks the ids and the zone type of a key call.
+func homePassArgs(customerID, locationID string, zone AccessZoneType) error {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return err
+	}
+	if zone == "" {
+		return invalid("AccessZone", "is required (AccessZoneHome, AccessZoneGuests or AccessZoneInternetOnly)")
+	}
+	return checkEnum("AccessZone", zone, AccessZoneType.valid)
+}
+
+// checkKeyID enforces the key ids 0 to 9.
+func checkKeyID(id int) error {
+	if id < MinKeyID || id > MaxKeyID {
+		return invalid("KeyID", "must be %d to %d, got %d", MinKeyID, MaxKeyID, id)
+	}
+	return nil
+}
+
+func keysPath(customerID, locationID string, zone AccessZoneType, keyID ...int) string {
+	segments := []string{"Customers", customerID, "locations", locationID, "wifiNetwork", "accessZones", string(zone), "keys"}
+	for _, id := range keyID {
+		segments = append(segments, strconv.Itoa(id))
+	}
+	return buildPath(segments...)
+}
+
+// Keys returns the keys of one access zone of a location's WiFi network, read from the
+// network (there is no list call): the keys whose accessZone is zone. A location without a
+// WiFi network is ErrNotFound; a network without keys gives an empty list.
+//
+// API: GET /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *HomePassService) Keys(ctx context.Context, customerID, locationID string, zone AccessZoneType) ([]Key, error) {
+	if err := homePassArgs(customerID, locationID, zone); err != nil {
+		return nil, err
+	}
+	all, err := call[networkKeys](ctx, s.client, &request{
+		op:     "HomePass.Keys",
+		method: http.MethodGet,
+		path:   wifiPath(customerID, locationID),
+	})
+	if err != nil {
+		return nil, err
+	}
+	keys := []Key{}
+	for _, k := range *all {
+		if k.AccessZone == zone {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// CreateKey adds a key to an access zone and returns every key of the network (the API's
+// answer: the full array, not only the new key, sorted as the API sends it). The request is
+// checked before sending (KeyRequest.Validate); the API answers 422 (ErrValidation) for a key
+// it refuses (already in use, say, or no id left), 400 (ErrBadRequest) for a missing field,
+// and 404 (ErrNotFound) for an unknown location or a location without a WiFi network. The
+// key is redacted from every error.
+//
+// API: POST /Customers/{id}/locations/{locationId}/wifiNetwork/accessZones/{accessZone}/keys
+func (s *HomePassService) CreateKey(ctx context.Context, customerID, locationID string, zone AccessZoneType, req KeyRequest) ([]Key, error) {
+	if err := homePassArgs(customerID, locationID, zone); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return s.writeKeys(ctx, &request{
+		op:      "HomePass.CreateKey",
+		method:  http.MethodPost,
+		path:    keysPath(customerID, locationID, zone),
+		body:    req.wire(),
+		secrets: []string{req.EncryptionKey},
+	})
+}
+
+// UpdateKey replaces key keyID (0 to 9, checked before sending) of an access zone and returns
+// every key of the network. Turning off or changing what a read-only key (key 0, the network's
+// own password) may not is ErrReadOnly (HTTP 405). Errors as CreateKey; a keyID the zone does
+// not have is ErrNotFound.
+//
+// API: PUT /Customers/{id}/locations/{locationId}/wifiNetwork/accessZones/{accessZone}/keys/{keyId}
+func (s *HomePassService) UpdateKey(ctx context.Context, customerID, locationID string, zone AccessZoneType, keyID int, req KeyRequest) ([]Key, error) {
+	if err := homePassArgs(customerID, locationID, zone); err != nil {
+		return nil, err
+	}
+	if err := checkKeyID(keyID); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return s.writeKeys(ctx, &request{
+		op:       "HomePass.UpdateKey",
+		method:   http.MethodPut,
+		path:     keysPath(customerID, locationID, zone, keyID),
+		body:     req.wire(),
+		meanings: homePassMeanings,
+		secrets:  []string{req.EncryptionKey},
+	})
+}
+
+// DeleteKey deletes key keyID (0 to 9, checked before sending) of an access zone. A read-only
+// key (key 0) is ErrReadOnly (HTTP 405); a keyID the zone does not have is ErrNotFound. The
+// API answers the remaining keys, which DeleteKey does not read: call Keys for them.
+//
+// API: DELETE /Customers/{id}/locations/{locationId}/wifiNetwork/accessZones/{accessZone}/keys/{keyId}
+func (s *HomePassService) DeleteKey(ctx context.Context, customerID, locationID string, zone AccessZoneType, keyID int) error {
+	if err := homePassArgs(customerID, locationID, zone); err != nil {
+		return err
+	}
+	if err := checkKeyID(keyID); err != nil {
+		return err
+	}
+	return exec(ctx, s.client, &request{
+		op:       "HomePass.DeleteKey",
+		method:   http.MethodDelete,
+		path:     keysPath(customerID, locationID, zone, keyID),
+		meanings: homePassMeanings,
+	})
+}
+
+func (s *HomePassService) writeKeys(ctx context.Context, r *request) ([]Key, error) {
+	keys, err := call[keyList](ctx, s.client, r)
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(*keys), nil
+}
+
+// keyList is the answer of the key writes: a JSON array of keys.
+type keyList []Key
+
+func (l *keyList) decodeBody(body []byte) (err error) {
+	*l, err = decodeKeyList(body)
+	return err
+}
+
+var errKeyListShape = errors.New("not a list of keys")
+
+// decodeKeyList reads a JSON array of keys.
+func decodeKeyList(body []byte) ([]Key, error) {
+	arr, err := arrayOnly(body, errKeyListShape)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRawList(arr, (*plainKey).with)
+}
+
+// networkKeys is the answer of Keys: the keys of the wifiNetwork answer, every zone's.
+type networkKeys []Key
+
+func (n *networkKeys) decodeBody(body []byte) error {
+	arr, err := wifiNetworkList(body, "keys")
+	if err != nil {
+		return err
+	}
+	*n, err = decodeRawList(arr, (*plainKey).with)
+	return err
+}
+
+// arrayOnly returns body when it is a JSON array, the decoder's own error when it is not JSON,
+// and shape when it is another JSON value.
+func arrayOnly(body []byte, shape error) ([]byte, error) {
+	if !json.Valid(body) {
+		return nil, json.Unmarshal(body, new(any))
+	}
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 || t[0] != '[' {
+		return nil, shape
+	}
+	return t, nil
+}
+
+var errNotWifiNetwork = errors.New("not a wifiNetwork object")
+
+// wifiNetworkList returns the array member name ("keys", "accessZones") of a wifiNetwork
+// answer, wrapped ({"wifiNetwork":{…}}) or bare as docs/plume-api.md §6.1 allows; a network
+// without the member, or with null, gives an empty array.
+func wifiNetworkList(body []byte, name string) ([]byte, error) {
+	if !json.Valid(body) {
+		return nil, json.Unmarshal(body, new(any))
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errNotWifiNetwork
+	}
+	if inner, ok := jsonraw.Member(body, "wifiNetwork"); ok && len(inner) > 0 && inner[0] == '{' {
+		body = inner
+	}
+	list, ok := jsonraw.Member(body, name)
+	switch {
+	case !ok || string(list) == "null":
+		return []byte("[]"), nil
+	case list[0] != '[':
+		return nil, fmt.Errorf("wifiNetwork.%s is not a list", name)
+	}
+	return list, nil
+}
