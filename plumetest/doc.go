@@ -35,6 +35,14 @@
 // once seeded (AddDevice, SetDeviceConnected) and can be listed, renamed, hidden and steered;
 // nodes reboot, blink, run speed tests (SetSpeedResult) and take firmware upgrades
 // (SetFirmware, SetFirmwareTarget); GET /Customers/{id}/nodes/{id} finds a node anywhere.
+// The topology, summary and force graph follow the nodes' and devices' states; alerts come
+// from RaiseNodeAlert and can be snoozed. WiFi networks carry HomePass keys and access zones
+// (Keys, AccessZones), key 0 being the PSK. DHCP reservations need the location's LAN prefix,
+// which the cloud learns once a gateway claimed there is connected (WithDefaultLANPrefix,
+// SetLANPrefix; DHCPReservations). Devices and persons (Persons) can be frozen forever,
+// suspended or until a time, which lapses on the clock; shared schedules are seeded with
+// AddSharedSchedule and SetSharedFreezeSchedules. Every successful write under a customer is
+// in its audit trail (AuditTrail), and a factory reset clears what its flags name.
 // Timed states run on the Server's one clock and no timer: a rebooted node is disconnected
 // for Timings.Reboot, an upgrade waits Timings.FirmwareQueue then runs
 // Timings.FirmwareUpgrade, a speed test runs Timings.SpeedTest (see WithTimings). With a
