@@ -35,15 +35,32 @@ func (s *StaticIPv4) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*s = StaticIPv4(w.plain)
-	switch strings.Trim(string(bytes.TrimSpace(w.Enabled)), `"`) {
+	enabled, err := parseEnabled(w.Enabled)
+	s.Enabled = enabled
+	return err
+}
+
+// parseEnabled reads staticIPv4.enabled: a boolean, the string "true"/"false" one guide
+// writes, or nothing (absent or null: false).
+func parseEnabled(raw json.RawMessage) (bool, error) {
+	switch strings.Trim(string(bytes.TrimSpace(raw)), `"`) {
 	case "true":
-		s.Enabled = true
+		return true, nil
 	case "", "false", "null":
-		s.Enabled = false
+		return false, nil
 	default:
-		return fmt.Errorf("plume: staticIPv4.enabled: not a boolean: %s", w.Enabled)
+		return false, fmt.Errorf("plume: staticIPv4.enabled: not a boolean: %s", raw)
 	}
-	return nil
+}
+
+// wanEnabled is a top-level "enabled" of the flat form (see plainWAN), read as parseEnabled
+// reads it.
+type wanEnabled bool
+
+func (e *wanEnabled) UnmarshalJSON(data []byte) error {
+	enabled, err := parseEnabled(data)
+	*e = wanEnabled(enabled)
+	return err
 }
 
 // Validate checks the configuration as SetStaticIPv4 and Onboard do before sending it.
@@ -91,7 +108,9 @@ func isNetmask(v string) bool {
 }
 
 // WANConfiguration is the WAN setup of a location. Raw keeps the whole object, pppoe and
-// uplink sections included.
+// uplink sections included. StaticIPv4 is read from the staticIPv4 object or, when there is
+// none, from the same members written flat at the top level, as one guide draws it
+// (docs/plume-api-errata.md B8).
 type WANConfiguration struct {
 	ID         string          `json:"id"`
 	LocationID string          `json:"locationId"`
@@ -100,13 +119,46 @@ type WANConfiguration struct {
 	Raw        json.RawMessage `json:"-"`
 }
 
-// plainWAN is WANConfiguration without methods, for decoding (decode.go).
-type plainWAN WANConfiguration
+// plainWAN is WANConfiguration without methods, for decoding (decode.go), with the members of
+// the flat form: one guide writes the staticIPv4 members at the top level, without the
+// staticIPv4 wrapper ({"enabled":"true","ip":…}; docs/plume-api-errata.md B8). An answer
+// without a staticIPv4 object (absent or null) whose top level has any of them is read as
+// that static IPv4 setup.
+type plainWAN struct {
+	plainWANFields
+	FlatEnabled      *wanEnabled `json:"enabled"`
+	FlatIP           *string     `json:"ip"`
+	FlatSubnet       *string     `json:"subnet"`
+	FlatGateway      *string     `json:"gateway"`
+	FlatPrimaryDNS   *string     `json:"primaryDns"`
+	FlatSecondaryDNS *string     `json:"secondaryDns"`
+}
+
+type plainWANFields WANConfiguration
 
 func (p *plainWAN) with(raw json.RawMessage) WANConfiguration {
-	w := WANConfiguration(*p)
+	w := WANConfiguration(p.plainWANFields)
+	if w.StaticIPv4 == nil && (p.FlatEnabled != nil || p.FlatIP != nil || p.FlatSubnet != nil ||
+		p.FlatGateway != nil || p.FlatPrimaryDNS != nil || p.FlatSecondaryDNS != nil) {
+		flat := StaticIPv4{
+			IP: flatString(p.FlatIP), Subnet: flatString(p.FlatSubnet), Gateway: flatString(p.FlatGateway),
+			PrimaryDNS: flatString(p.FlatPrimaryDNS), SecondaryDNS: flatString(p.FlatSecondaryDNS),
+		}
+		if p.FlatEnabled != nil {
+			flat.Enabled = bool(*p.FlatEnabled)
+		}
+		w.StaticIPv4 = &flat
+	}
 	w.Raw = raw
 	return w
+}
+
+// flatString returns *s, or "" for nil.
+func flatString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // UnmarshalJSON decodes the API's WanConfiguration object and keeps it whole in Raw.

@@ -36,6 +36,11 @@ func (r ClaimRequest) Validate() error {
 }
 
 // ClaimedNode is one node a claim attached to the location. Raw keeps the whole record.
+//
+// Two shapes answer for a claimed node (docs/plume-api-errata.md C3): the guide's claim record
+// (customerId, locationId, packId, residentialGateway, …) and the reference's small item
+// {serialNumber, id, nickname, defaultName, status}. Both decode into ClaimedNode; a field the
+// shape lacks stays empty.
 type ClaimedNode struct {
 	ID                 string          `json:"id"`
 	SerialNumber       string          `json:"serialNumber"`
@@ -43,6 +48,8 @@ type ClaimedNode struct {
 	LocationID         string          `json:"locationId"`
 	PackID             string          `json:"packId"`
 	Nickname           string          `json:"nickname"`
+	DefaultName        string          `json:"defaultName"` // the reference's item only
+	Status             string          `json:"status"`      // the reference's item only
 	ResidentialGateway bool            `json:"residentialGateway"`
 	Raw                json.RawMessage `json:"-"`
 }
