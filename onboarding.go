@@ -2,8 +2,6 @@ package plume
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -52,14 +50,20 @@ type OnboardResult struct {
 	LocationID string
 	Email      string
 	Resumed    bool // the customer existed already: an earlier run was continued
-	Nodes      []NodeOutcome
-	Wifi       *WifiNetwork
-	WifiKept   bool // an existing WiFi network was kept as it was
+	// Nodes are the serials claimed, or found claimed at the location, in the request's order.
+	// A claim the hooks skipped is in Skipped instead.
+	Nodes    []NodeOutcome
+	Wifi     *WifiNetwork
+	WifiKept bool // an existing WiFi network was kept as it was
+	// Checkpoint is the checkpoint set; nil when the hooks skipped the step.
 	Checkpoint *OnboardingCheckpoint
 	// EmailVerified is true when the email was marked verified or found already verified.
 	EmailVerified bool
 	// VerificationSent is true when Plume was asked to send the verification mail.
 	VerificationSent bool
+	// Skipped lists the steps OnboardHooks.Step skipped, as OnboardError.Step names them
+	// ("checkpoint", "claim GW1", …).
+	Skipped []string
 }
 
 // NodeOutcome is the fate of one serial.
@@ -91,12 +95,17 @@ func (r *OnboardRequest) validate(defaultPartner string) error {
 // Validate checks the whole request as Onboard does before its first call (the WiFi key, the
 // static IPv4 configuration and every serial included). PartnerID may be empty: Onboard then
 // takes the client's. The batch package calls it on every row before running any.
+//
+// The *ValidationError names the field at fault: AccountID, Name, ServiceID, Profile,
+// Checkpoint, EmailVerification, StaticIPv4.<member>, those of WifiNetworkRequest.Validate
+// (SSID, EncryptionKey, WPAMode, WPAModes.<band>), Gateway for the gateway's serial and
+// Extenders for an extender's (or a serial given twice).
 func (r *OnboardRequest) Validate() error {
 	if err := checkNewAccountID(r.AccountID); err != nil {
 		return err
 	}
-	for field, v := range map[string]string{"AccountID": r.AccountID, "Name": r.Name, "ServiceID": r.ServiceID} {
-		if err := checkNoQuote(field, v); err != nil {
+	for _, f := range []struct{ field, value string }{{"AccountID", r.AccountID}, {"Name", r.Name}, {"ServiceID", r.ServiceID}} {
+		if err := checkNoQuote(f.field, f.value); err != nil {
 			return err
 		}
 	}
@@ -123,12 +132,16 @@ func (r *OnboardRequest) Validate() error {
 		return invalid("Gateway", "must not be blank")
 	}
 	seen := map[string]bool{}
-	for _, s := range r.serials() {
-		if err := checkID("Extenders", s); err != nil {
+	for i, s := range r.serials() {
+		field := "Extenders"
+		if i == 0 && r.Gateway != "" {
+			field = "Gateway"
+		}
+		if err := checkID(field, s); err != nil {
 			return err
 		}
 		if seen[s] {
-			return invalid("Extenders", "serial %q appears twice", s)
+			return invalid(field, "serial %q appears twice", s)
 		}
 		seen[s] = true
 	}
@@ -147,223 +160,168 @@ func (r *OnboardRequest) Validate() error {
 // result and an *OnboardError naming the step. A node that cannot be claimed stops the flow
 // before the checkpoint, so onboarding is never marked complete with a node missing.
 //
+// A run that continues an earlier one reads back what the API shows before sending a step
+// again; the checkpoint and the verification mail cannot be read back and are sent again
+// (see OnboardWithHooks, whose hooks let a caller send them at most once).
+//
+// Onboard is OnboardWithHooks without hooks.
+//
 // API: POST /Customers/register, PATCH …/locations/{locationId}, PUT …/wanConfiguration, POST …/wifiNetwork, POST …/nodes (each serial), POST …/onboardingCheckpoint, PATCH /Customers/{id} or POST /Customers/resendEmailVerification
 func (c *Client) Onboard(ctx context.Context, req OnboardRequest) (*OnboardResult, error) {
+	return c.OnboardWithHooks(ctx, req, nil)
+}
+
+// OnboardStep is a step of Onboard that changes state, as OnboardHooks.Step sees it.
+type OnboardStep struct {
+	// Name is StepRegister, StepServiceID, StepStaticIPv4, StepWifi, StepClaim,
+	// StepCheckpoint or StepEmail.
+	Name string
+	// Serial is the node of a StepClaim; empty for the other steps.
+	Serial string
+	// CustomerID and LocationID are those the flow works on; empty for StepRegister.
+	CustomerID string
+	LocationID string
+	// Resumed is true when the customer existed before this run (OnboardResult.Resumed): the
+	// register answered 409, or the hooks skipped it. False after a register that created the
+	// customer: nothing of an earlier customer of this accountId (deleted since) applies.
+	Resumed bool
+}
+
+// String returns the step as OnboardError.Step names it: "claim <serial>" for a claim, else
+// the name.
+func (s OnboardStep) String() string {
+	if s.Name == StepClaim {
+		return StepClaim + " " + s.Serial
+	}
+	return s.Name
+}
+
+// OnboardHooks observes and gates the steps of OnboardWithHooks that change state.
+type OnboardHooks struct {
+	// Step, when set, is called for each step about to change state — the register, the
+	// serviceId, the static IPv4, the WiFi network, each claim, the checkpoint, the email
+	// (PATCH or mail) — in the flow's order, from the goroutine that called
+	// OnboardWithHooks. It runs the step by calling send, with ctx or a context derived from
+	// it (for example one not cancelled with ctx, so that a request announced in a journal
+	// runs to its answer), at most once and before it returns. Then:
+	//
+	//   - before send: anything the caller must do first (journal the step durably, log it);
+	//   - send returns the step's outcome: nil when its effect is in place — a register
+	//     answered 409 (the customer exists; the flow finds it and goes on, Resumed), a node
+	//     already claimed here, a mail answered "already verified" included — else its error;
+	//   - after send: anything the caller does with the outcome (journal it, count it);
+	//   - returning nil without calling send skips the step: it is listed in
+	//     OnboardResult.Skipped and the flow goes on (a skipped register is taken to mean
+	//     the customer exists: the flow finds it by accountId, as after a 409);
+	//   - returning an error stops the flow there: OnboardWithHooks returns an *OnboardError
+	//     naming the step and wrapping that error. When send failed, the flow stops with
+	//     the error Step returns, or send's when Step returns nil.
+	//
+	// A step Onboard finds already done by reading it back (see OnboardWithHooks) is not
+	// sent, and Step is not called for it. Reads (the lookups of VerifyNodesFirst, finding a
+	// resumed customer, the read-backs) are not steps.
+	Step func(ctx context.Context, step OnboardStep, send func(context.Context) error) error
+}
+
+// OnboardWithHooks runs Onboard's flow with hooks around each step that changes state; nil
+// hooks (or a nil Step) run Onboard.
+//
+// Resume. When the customer existed already (the register answered 409, or the hooks skipped
+// it: OnboardResult.Resumed), the flow continues it, and reads back what the API shows before
+// sending a step again:
+//
+//   - the location worked on: GET …/locations lists the customer's locations (the one with
+//     the request's serviceId, else the first); its serviceId is not set again when equal;
+//   - the static IPv4: GET …/wanConfiguration; not set again when it is equal;
+//   - the WiFi network: GET …/wifiNetwork; an existing one is kept (WifiKept), or, with
+//     ReplaceWifi, replaced only when its SSID, key or WPA mode differ;
+//   - the claims: GET …/nodes, once; a node listed there is not claimed again
+//     (NodeOutcome.AlreadyClaimed);
+//   - the email: GET /Customers/{id}; when emailVerified is true neither the PATCH of
+//     MarkEmailVerified nor the mail of SendEmailVerification is sent (EmailVerified).
+//
+// Two steps cannot be read back, and are sent again by every run that reaches them:
+//
+//   - the onboarding checkpoint: no read of it is documented (OnboardingComplete also mails
+//     the customer);
+//   - the verification mail: an unverified customer looks the same before and after it.
+//
+// A caller that must send those at most once, across runs and crashes, does it with Step:
+// it records the step on stable storage before calling send and, on a later run, skips the
+// step its record shows begun (package batch does this with its journal). The register is not
+// read back either: it is sent, and a 409 answers that it was done.
+//
+// A run that is not a resume reads nothing back: its calls are those Onboard always made.
+//
+// API: POST /Customers/register, PATCH …/locations/{locationId}, PUT …/wanConfiguration, POST …/wifiNetwork, POST …/nodes (each serial), POST …/onboardingCheckpoint, PATCH /Customers/{id} or POST /Customers/resendEmailVerification; on a resume GET …/locations, …/wanConfiguration, …/wifiNetwork, …/nodes and /Customers/{id} first
+func (c *Client) OnboardWithHooks(ctx context.Context, req OnboardRequest, hooks *OnboardHooks) (*OnboardResult, error) {
 	if err := req.validate(c.partnerID); err != nil {
 		return nil, err
 	}
-	res := &OnboardResult{}
-	fail := func(step string, err error) (*OnboardResult, error) {
-		return res, &OnboardError{Step: step, Err: err}
+	o := &onboarding{c: c, req: req, res: &OnboardResult{}}
+	if hooks != nil {
+		o.hook = hooks.Step
 	}
+	if step, err := o.run(ctx); err != nil {
+		return o.res, &OnboardError{Step: step, Err: err}
+	}
+	return o.res, nil
+}
+
+// onboarding is one run of the onboarding flow.
+type onboarding struct {
+	c    *Client
+	req  OnboardRequest
+	hook func(context.Context, OnboardStep, func(context.Context) error) error
+	res  *OnboardResult
+	loc  *Location // the location, when the flow read it (on resume)
+}
+
+// run runs the steps in order and returns the one that failed.
+func (o *onboarding) run(ctx context.Context) (string, error) {
+	req := o.req
 	if req.VerifyNodesFirst {
-		if step, err := c.verifyNodes(ctx, req); err != nil {
-			return fail(step, err)
+		if step, err := o.c.verifyNodes(ctx, req); err != nil {
+			return step, err
 		}
 	}
-	loc, step, err := c.registerOrResume(ctx, req, res)
-	if err != nil {
-		return fail(step, err)
+	if step, err := o.registerOrResume(ctx); err != nil {
+		return step, err
 	}
-	if req.ServiceID != "" && (loc == nil || loc.ServiceID != req.ServiceID) {
-		if _, err := c.Locations.SetServiceID(ctx, res.CustomerID, res.LocationID, req.ServiceID); err != nil {
-			return fail(StepServiceID, err)
+	if req.ServiceID != "" && (o.loc == nil || o.loc.ServiceID != req.ServiceID) {
+		if _, err := o.step(ctx, OnboardStep{Name: StepServiceID}, func(ctx context.Context) error {
+			_, err := o.c.Locations.SetServiceID(ctx, o.res.CustomerID, o.res.LocationID, req.ServiceID)
+			return err
+		}); err != nil {
+			return StepServiceID, err
 		}
 	}
 	if req.StaticIPv4 != nil {
-		if _, err := c.Locations.SetStaticIPv4(ctx, res.CustomerID, res.LocationID, *req.StaticIPv4); err != nil {
-			return fail(StepStaticIPv4, err)
+		if err := o.staticIPv4(ctx); err != nil {
+			return StepStaticIPv4, err
 		}
 	}
 	if req.Wifi != nil {
-		if err := c.onboardWifi(ctx, req, res); err != nil {
-			return fail(StepWifi, err)
+		if err := o.wifi(ctx); err != nil {
+			return StepWifi, err
 		}
 	}
-	for _, serial := range req.serials() {
-		outcome := c.claimForOnboard(ctx, res.CustomerID, res.LocationID, serial)
-		res.Nodes = append(res.Nodes, outcome)
-		if outcome.Err != nil {
-			return fail(StepClaim+" "+serial, outcome.Err)
-		}
+	if step, err := o.claims(ctx); err != nil {
+		return step, err
 	}
 	checkpoint := req.Checkpoint
 	if checkpoint == "" {
 		checkpoint = OnboardingComplete
 	}
-	cp, err := c.Locations.SetOnboardingCheckpoint(ctx, res.CustomerID, res.LocationID, checkpoint)
-	if err != nil {
-		return fail(StepCheckpoint, err)
-	}
-	res.Checkpoint = cp
-	if err := c.onboardEmail(ctx, req, res); err != nil {
-		return fail(StepEmail, err)
-	}
-	return res, nil
-}
-
-// registerOrResume registers the customer, or finds the one an earlier run registered. It
-// returns the location when it had to read it (on resume), so that later steps can skip what
-// is already done.
-func (c *Client) registerOrResume(ctx context.Context, req OnboardRequest, res *OnboardResult) (*Location, string, error) {
-	reg, err := c.Customers.Register(ctx, RegisterRequest{
-		AccountID: req.AccountID,
-		PartnerID: req.PartnerID,
-		Email:     req.Email,
-		Name:      req.Name,
-		Profile:   req.Profile,
-	})
-	if err == nil {
-		res.CustomerID, res.LocationID, res.Email = reg.ID, reg.LocationID, reg.Email
-		if reg.LocationID != "" {
-			return nil, "", nil
-		}
-		// An answer in a shape without locationId: the location the cloud created with the
-		// customer is its only one.
-		loc, err := c.resumeLocation(ctx, reg.ID, "")
-		if err != nil {
-			return nil, StepRegister, err
-		}
-		res.LocationID = loc.ID
-		return loc, "", nil
-	}
-	if !errors.Is(err, ErrDuplicateAccount) {
-		return nil, StepRegister, err
-	}
-	match, err := c.Customers.FindByAccountID(ctx, req.AccountID)
-	if err != nil {
-		return nil, StepFindCustomer, err
-	}
-	res.Resumed = true
-	res.CustomerID, res.Email = match.ID, match.Email
-	loc, err := c.resumeLocation(ctx, match.ID, req.ServiceID)
-	if err != nil {
-		return nil, StepFindCustomer, err
-	}
-	res.LocationID = loc.ID
-	return loc, "", nil
-}
-
-// resumeLocation picks the location an earlier run worked on: the one with the serviceId,
-// else the first.
-func (c *Client) resumeLocation(ctx context.Context, customerID, serviceID string) (*Location, error) {
-	locs, err := c.Locations.List(ctx, customerID)
-	if err != nil {
-		return nil, err
-	}
-	if len(locs) == 0 {
-		return nil, fmt.Errorf("plume: customer %s has no location to continue onboarding on: %w", customerID, ErrNotFound)
-	}
-	for i := range locs {
-		if serviceID != "" && locs[i].ServiceID == serviceID {
-			return &locs[i], nil
-		}
-	}
-	return &locs[0], nil
-}
-
-func (c *Client) onboardWifi(ctx context.Context, req OnboardRequest, res *OnboardResult) error {
-	wifi, err := c.WifiNetworks.Create(ctx, res.CustomerID, res.LocationID, *req.Wifi)
-	switch {
-	case err == nil:
-		res.Wifi = wifi
-		return nil
-	case !errors.Is(err, ErrWifiNetworkExists):
+	if _, err := o.step(ctx, OnboardStep{Name: StepCheckpoint}, func(ctx context.Context) error {
+		cp, err := o.c.Locations.SetOnboardingCheckpoint(ctx, o.res.CustomerID, o.res.LocationID, checkpoint)
+		o.res.Checkpoint = cp
 		return err
-	case req.ReplaceWifi:
-		res.Wifi, err = c.WifiNetworks.Replace(ctx, res.CustomerID, res.LocationID, *req.Wifi)
-		return err
+	}); err != nil {
+		return StepCheckpoint, err
 	}
-	res.Wifi, err = c.WifiNetworks.Get(ctx, res.CustomerID, res.LocationID)
-	res.WifiKept = err == nil
-	return err
-}
-
-// claimForOnboard claims one serial. Already claimed here is fine; a 503 after the claim is
-// checked against the location's nodes before it is called a failure.
-func (c *Client) claimForOnboard(ctx context.Context, customerID, locationID, serial string) NodeOutcome {
-	out := NodeOutcome{Serial: serial}
-	claim, err := c.Nodes.Claim(ctx, customerID, locationID, ClaimRequest{SerialNumber: serial})
-	if err == nil {
-		out.AlreadyClaimed = claim.AlreadyClaimed
-		return out
-	}
-	if errors.Is(err, ErrClaimIncomplete) {
-		if present, listErr := c.nodePresent(ctx, customerID, locationID, serial); listErr == nil && present {
-			return out
-		}
-	}
-	out.Err = err
-	return out
-}
-
-func (c *Client) nodePresent(ctx context.Context, customerID, locationID, serial string) (bool, error) {
-	nodes, err := c.Nodes.List(ctx, customerID, locationID)
-	if err != nil {
-		return false, err
-	}
-	for _, n := range nodes {
-		if strings.EqualFold(n.ID, serial) || strings.EqualFold(n.SerialNumber, serial) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-func (c *Client) onboardEmail(ctx context.Context, req OnboardRequest, res *OnboardResult) error {
-	switch req.EmailVerification {
-	case MarkEmailVerified:
-		if _, err := c.Customers.MarkEmailVerified(ctx, res.CustomerID); err != nil {
-			return err
-		}
-		res.EmailVerified = true
-	case SendEmailVerification:
-		email := res.Email
-		if email == "" {
-			email = req.Email
-		}
-		err := c.Customers.ResendEmailVerification(ctx, email)
-		switch {
-		case errors.Is(err, ErrEmailAlreadyVerified):
-			res.EmailVerified = true
-		case err != nil:
-			return err
-		default:
-			res.VerificationSent = true
-		}
-	}
-	return nil
-}
-
-// verifyNodes looks every serial up before anything is created. A serial claimed by a
-// customer other than this accountId's fails with ErrNodeOwnedElsewhere.
-func (c *Client) verifyNodes(ctx context.Context, req OnboardRequest) (string, error) {
-	var ownerOf = map[string]string{} // serial → customer id, for claimed serials
-	for _, serial := range req.serials() {
-		found, err := c.Nodes.Lookup(ctx, serial)
-		if err != nil {
-			return StepVerify + " " + serial, err
-		}
-		if found.Claimed() {
-			ownerOf[serial] = found.CustomerID
-		}
-	}
-	if len(ownerOf) == 0 {
-		return "", nil
-	}
-	// Claimed nodes are fine only when an earlier run of this request claimed them.
-	ours := ""
-	match, err := c.Customers.FindByAccountID(ctx, req.AccountID)
-	switch {
-	case err == nil:
-		ours = match.ID
-	case !errors.Is(err, ErrNotFound):
-		return StepFindCustomer, err
-	}
-	for _, serial := range req.serials() {
-		if owner, ok := ownerOf[serial]; ok && owner != ours {
-			return StepVerify + " " + serial, fmt.Errorf("plume: node %s is claimed by another customer: %w", serial, ErrNodeOwnedElsewhere)
-		}
+	if err := o.email(ctx); err != nil {
+		return StepEmail, err
 	}
 	return "", nil
 }
