@@ -156,8 +156,11 @@ func onPerson(op freezeOp) func(*Cloud, *request) *reply {
 		if bad != nil {
 			return bad
 		}
-		p.updatedAt = c.now()
-		return c.applyFreeze(op, freezeSubject{l: l, set: &p.freeze}, f, rq)
+		rep := c.applyFreeze(op, freezeSubject{l: l, set: &p.freeze}, f, rq)
+		if rep.status < http.StatusMultipleChoices {
+			p.updatedAt = c.now()
+		}
+		return rep
 	}
 }
 

@@ -3,6 +3,7 @@ package fakecloud
 import (
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,4 +87,11 @@ func TestPersons(t *testing.T) {
 	})
 	views, _ = s.cloud.Persons(s.loc)
 	assert.Len(t, views, 2, "a refused person is not stored")
+
+	// A freeze written on a person moves its updatedAt; a refused one does not.
+	s.clock.Advance(time.Second)
+	s.api("PUT", s.path("/persons/"+ada+"/freeze/autoExpire"), map[string]any{"expiresAt": "never"}).requireLoopBackError(t, 422)
+	assert.Equal(t, stampAt(0), s.expect(200, "GET", persons, nil).objects(t)[0]["updatedAt"])
+	s.expect(200, "PUT", s.path("/persons/"+ada+"/freeze/forever"), nil)
+	assert.Equal(t, stampAt(time.Second), s.expect(200, "GET", persons, nil).objects(t)[0]["updatedAt"])
 }
