@@ -71,8 +71,8 @@ type HealthReport struct {
 //
 // A node is named by its nickname, else its default name, else its id; "since" is its
 // connectionStateChangeAt in UTC, with the date when it is not the report's day, and is left
-// out when unknown. A node is offline when its state is known and not "connected"; an alert
-// is open unless snoozed, ignored or accepted; slow is under SlowDownloadMbps.
+// out when unknown. A node is offline when its state is known and not "connected" (in any
+// case); an alert is open unless snoozed, ignored or accepted; slow is under SlowDownloadMbps.
 //
 // API: GET /Customers/{id}/locations/{locationId}, GET …/summary, GET …/alerts, GET …/appFacade/dashboard
 func (c *Client) Health(ctx context.Context, customerID, locationID string) (*HealthReport, error) {
@@ -233,7 +233,7 @@ func (r *HealthReport) readTopology(t *Topology) []string {
 			state = gw.ConnectionState
 		}
 	}
-	r.GatewayOnline = state == "connected"
+	r.GatewayOnline = strings.EqualFold(state, "connected")
 
 	var problems []string
 	if len(t.Nodes) == 0 && t.NodeClaimedCount == 0 {

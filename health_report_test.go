@@ -343,7 +343,7 @@ func TestHealthReportWording(t *testing.T) {
 			"residential gateway and a nickname-less extender",
 			healthParts{summary: &Summary{Topology: Topology{At: day, Raw: []byte(`{}`), Nodes: []NodeStatus{
 				{ID: "E1", DefaultName: "Pod 7", ConnectionState: "disconnected", ConnectionStateChangeAt: day.Add(-time.Hour)},
-				{ID: "G1", ResidentialGateway: true, ConnectionState: "connected"},
+				{ID: "G1", ResidentialGateway: true, ConnectionState: "Connected"},
 				{ID: "E2", ConnectionState: ""},
 			}}}},
 			[]string{"extender Pod 7 offline since 14:30 UTC", "no speed test yet"},

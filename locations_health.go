@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/plumecloud/plume-go/internal/jsonraw"
@@ -47,8 +48,8 @@ func (n *NodeStatus) Name() string {
 	return n.ID
 }
 
-// Connected reports whether the node's connection state is "connected".
-func (n *NodeStatus) Connected() bool { return n.ConnectionState == "connected" }
+// Connected reports whether the node's connection state is "connected" (in any case).
+func (n *NodeStatus) Connected() bool { return strings.EqualFold(n.ConnectionState, "connected") }
 
 // plainNodeStatus is NodeStatus without methods, for decoding (decode.go), with the members
 // whose wire type varies read leniently.
