@@ -82,7 +82,8 @@ func nodeState(state string) string {
 
 func TestFlowBackoff(t *testing.T) {
 	t.Parallel()
-	var b flowBackoff
+	c, _ := newMockClient(t)
+	b := c.flowBackoff()
 	got := []time.Duration{}
 	for range 8 {
 		got = append(got, b.next())
