@@ -64,6 +64,7 @@ func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	client := fake.Client(append(ClientOptions(),
 		plume.WithRateLimit(math.Inf(1), 1),
 		plume.WithRetry(plume.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}),
+		plume.WithPolling(10*time.Millisecond, 50*time.Millisecond), // reboots and speed tests poll quickly
 	)...)
 	if err := seedDemo(t.Context(), fake, client); err != nil {
 		t.Fatal(err)
@@ -187,7 +188,7 @@ func (b *browser) waitJob(done response) response {
 // waitFor waits, without sleeping, until cond holds for the job.
 func waitFor(t *testing.T, j *job, cond func(jobView) bool) jobView {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	for {
 		changed := j.wait()

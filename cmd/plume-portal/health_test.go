@@ -71,6 +71,7 @@ func TestSubscriberPageShowsHealthFirst(t *testing.T) {
 	if health < 0 || service < 0 || health > service {
 		t.Fatalf("the health report does not come first (at %d, service at %d):\n%s", health, service, page.body)
 	}
-	mustContain(t, page.body, "alerts could not be read just now", `id="node-POD-1003"`, `data-node="POD-1003"`)
+	mustContain(t, page.body, "alerts could not be read just now", "<li>extender Pod 1003 offline since ", `id="nodes-online">1 of 2<`,
+		`id="node-POD-1003"`, `class="node offline" data-node="POD-1003"`)
 	mustNotContain(t, page.body, "HTTP 503", "HTTP 404", "/api/", "There is no method")
 }

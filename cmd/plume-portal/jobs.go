@@ -39,10 +39,12 @@ type job struct {
 	claims  int
 	lookups int
 	checks  int
+	reads   int
 	changed chan struct{} // closed and replaced at every change
 }
 
 type jobStep struct {
+	op     string
 	Label  string
 	Status string // running, ok, failed
 }
@@ -82,15 +84,25 @@ func (j *job) wait() <-chan struct{} {
 	return j.changed
 }
 
-// addStep appends a running step and returns its index.
-func (j *job) addStep(label string) int {
+// addStep appends a running step and returns its index. A poll that repeats the one before
+// it (the same operation, finished ok) takes its place, so that a wait reads as one line
+// counting its checks.
+func (j *job) addStep(op, label string) int {
 	var i int
 	j.update(func() {
-		j.steps = append(j.steps, jobStep{Label: label, Status: "running"})
+		if n := len(j.steps); n > 0 && pollOps[op] && j.steps[n-1].op == op && j.steps[n-1].Status == "ok" {
+			j.steps[n-1] = jobStep{op: op, Label: label, Status: "running"}
+			i = n - 1
+			return
+		}
+		j.steps = append(j.steps, jobStep{op: op, Label: label, Status: "running"})
 		i = len(j.steps) - 1
 	})
 	return i
 }
+
+// pollOps are the operations the waiting flows repeat.
+var pollOps = map[string]bool{"Nodes.Get": true, "Nodes.SpeedTestResult": true, "Nodes.SpeedTestResults": true}
 
 func (j *job) endStep(i int, ok bool) {
 	j.update(func() {
@@ -126,6 +138,9 @@ func (j *job) stepLabel(op string) string {
 	case "Nodes.Get":
 		j.checks++
 		return fmt.Sprintf("Check whether the node is back (check %d)", j.checks)
+	case "Nodes.SpeedTestResult", "Nodes.SpeedTestResults":
+		j.reads++
+		return fmt.Sprintf("Read the speed test (check %d)", j.reads)
 	case "Nodes.Lookup":
 		j.lookups++
 		if j.lookups <= len(j.labelClaim) {
@@ -154,8 +169,6 @@ var opLabels = map[string]string{
 	"Nodes.List":                        "Read the nodes",
 	"Nodes.Reboot":                      "Send the reboot",
 	"Nodes.StartSpeedTest":              "Start the speed test",
-	"Nodes.SpeedTestResult":             "Read the speed test",
-	"Nodes.SpeedTestResults":            "Read the speed tests",
 }
 
 // The client's Observer reports each operation with the caller's context; a job's context
@@ -172,7 +185,7 @@ func ClientOptions() []plume.Option {
 			if j == nil {
 				return ctx
 			}
-			return context.WithValue(ctx, stepKey{}, j.addStep(j.stepLabel(op.Name)))
+			return context.WithValue(ctx, stepKey{}, j.addStep(op.Name, j.stepLabel(op.Name)))
 		},
 		OperationEnd: func(ctx context.Context, op plume.Operation, res plume.OperationResult) {
 			j, _ := ctx.Value(jobKey{}).(*job)

@@ -10,8 +10,8 @@ import (
 )
 
 // The support actions run against a fake on a manual clock: a reboot or a speed test ends
-// when the test moves the clock, once the SDK's first poll has seen it under way. The SDK
-// pauses 2 s then 4 s between polls, so each of these tests takes about 6 s.
+// when the test moves the clock, once the SDK's first poll has seen it under way; the
+// harness's client polls every few milliseconds (plume.WithPolling).
 
 func newClockHarness(t *testing.T) (*harness, *plumetest.ManualClock) {
 	clock := plumetest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -49,7 +49,10 @@ func TestRebootWaitsUntilTheNodeIsBack(t *testing.T) {
 		t.Fatalf("node %s during the reboot", n.ConnectionState)
 	}
 	page := b.get(done.location)
-	mustContain(t, page.body, "Reboot Pod 1001", "Send the reboot", "check 1", `http-equiv="refresh"`)
+	mustContain(t, page.body, "Reboot Pod 1001", "Send the reboot", "Check whether the node is back (check", `http-equiv="refresh"`)
+	if n := strings.Count(page.body, "Check whether the node is back"); n != 1 {
+		t.Errorf("the checks take %d lines, want 1", n)
+	}
 
 	clock.Advance(61 * time.Second) // the fake's reboot lasts 60 s
 	page = b.waitJob(done)
