@@ -6,11 +6,12 @@
 // number) and hands them to N workers that share one *plume.Client, and so one token and one
 // rate limiter. Each finished row is one JSON line in a Journal. A rerun with the same
 // journal skips the rows already done and resumes the others without repeating a side
-// effect, wherever the journal was cut (a crash at any byte): an onboarding reads back what
-// the API shows (the customer, the location's service id, static IPv4, WiFi network and
-// claimed nodes, the customer's emailVerified) before doing it again, and journals the two
-// steps the API cannot show afterwards, the onboarding checkpoint and the verification mail:
-// a begin line synced to disk before the request, then a line with its answer. A step begun
+// effect, wherever the journal was cut (a crash at any byte): an onboarding runs
+// plume.Client.OnboardWithHooks, which reads back what the API shows (the customer, the
+// location's service id, static IPv4, WiFi network and claimed nodes, the customer's
+// emailVerified) before doing it again, and its hook journals the two steps the API cannot
+// show afterwards, the onboarding checkpoint and the verification mail: a begin line synced
+// to disk before the request, then a line with its answer. A step begun
 // is never sent again; when its answer never reached the journal, the resumed row's entry
 // lists it as Unconfirmed. The other flows read the state they change, or set it to a
 // value, and are safe to repeat. When the run's context ends the Runner stops taking rows,

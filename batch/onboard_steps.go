@@ -8,7 +8,8 @@ import (
 )
 
 // The onboarding steps the API cannot show afterwards, and how the journal keeps them from
-// being sent twice (see onboard.go).
+// being sent twice: the hook of plume.Client.OnboardWithHooks (onboard.go) runs them through
+// unconfirmable.
 
 // stepSet is a set of the onboarding steps the API cannot show afterwards.
 type stepSet uint8
