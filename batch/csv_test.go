@@ -148,10 +148,48 @@ func TestRowsOfOnboardUsesTheTemplate(t *testing.T) {
 	assert.Equal(t, "onboard acct-1 (line 2)", rows[0].String())
 }
 
+// TestRowsOfOnboardChecksWithTheSDK: each onboarding row is checked by
+// OnboardRequest.Validate, the field it names mapped to the CSV column; a field of the
+// template, which has no column, is named in the reason. No reason quotes a WiFi key.
+func TestRowsOfOnboardChecksWithTheSDK(t *testing.T) {
+	t.Parallel()
+	text := csvHeader +
+		"acct1,A,a@example.com,,,,,,,\n" + // line 2: too short for a new customer
+		"acct-000003,B,b@example.com,,,,,,.,\n" + // line 3
+		"acct-000004,C,c@example.com,,,,,,GW4,..\n" + // line 4
+		"acct-000005,D,d@example.com,,,Net,wifi-secret-5,wpa9,,\n" + // line 5
+		"acct-000006,E,e@example.com,,,,wifi-secret-6,,,\n" + // line 6: a key without an SSID
+		"acct-000007,F,f@example.com,,property,,,,,\n" + // line 7: the SDK takes it, the CSV not
+		"acct-000008,G,\"G <g@example.com>\",,,,,,,\n" // line 8: an address alone
+	rows := collectRows(t, text, batch.OpOnboard, batch.RowOptions{})
+	require.Len(t, rows, 7)
+	for i, want := range []string{
+		"line 2, column account_id: must be at least 6 characters, got 5",
+		`line 3, column gateway: must not be "."`,
+		`line 4, column extenders: must not be ".."`,
+		`line 5, column wpa_mode: unknown value "wpa9"`,
+		"line 6, column ssid: must be 1 to 32 bytes, got 0",
+		`line 7, column profile: must be "auto" or "smallbusiness", got "property"`,
+		"line 8, column email: is not an email address",
+	} {
+		assert.EqualError(t, rows[i].Err, want)
+		assert.Nil(t, rows[i].Onboard)
+		assert.NotContains(t, fmt.Sprint(rows[i].Err), "wifi-secret")
+	}
+
+	tmpl := plume.OnboardRequest{StaticIPv4: &plume.StaticIPv4{Enabled: true}}
+	rows = collectRows(t, csvHeader+"acct-000009,H,h@example.com,,,,,,,\n", batch.OpOnboard, batch.RowOptions{Onboard: tmpl})
+	require.Len(t, rows, 1)
+	assert.EqualError(t, rows[0].Err, "line 2: invalid StaticIPv4.IP: is required when Enabled")
+	var rowErr *batch.RowError
+	require.ErrorAs(t, rows[0].Err, &rowErr)
+	assert.Empty(t, rowErr.Column)
+}
+
 func TestRowsOfRMAOneRowPerSerial(t *testing.T) {
 	t.Parallel()
-	rows := collectRows(t, "account_id,gateway,extenders\nacct-1,GW1,POD1;POD2\nacct-2,,\nacct-3,GW3,GW3\n", batch.OpUnclaimForRMA, batch.RowOptions{})
-	require.Len(t, rows, 5)
+	rows := collectRows(t, "account_id,gateway,extenders\nacct-1,GW1,POD1;POD2\nacct-2,,\nacct-3,GW3,GW3\nacct-4,GW4,.\nacct-5,GW 5,\n", batch.OpUnclaimForRMA, batch.RowOptions{})
+	require.Len(t, rows, 7)
 	for i, serial := range []string{"GW1", "POD1", "POD2"} {
 		assert.Equal(t, serial, rows[i].Key)
 		assert.Equal(t, serial, rows[i].Serial)
@@ -161,6 +199,8 @@ func TestRowsOfRMAOneRowPerSerial(t *testing.T) {
 	assert.EqualError(t, rows[3].Err, "line 3, column gateway: a serial is required (gateway or extenders)")
 	assert.Equal(t, "line:3", rows[3].Key)
 	assert.EqualError(t, rows[4].Err, `line 4, column extenders: serial "GW3" appears twice`)
+	assert.EqualError(t, rows[5].Err, `line 5, column extenders: must not be "."`)
+	assert.EqualError(t, rows[6].Err, `line 6, column gateway: serial "GW 5" contains a space`)
 }
 
 func TestRowsOfLocationOperations(t *testing.T) {

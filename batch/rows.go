@@ -1,12 +1,12 @@
 package batch
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"net/mail"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/plumecloud/plume-go"
 )
@@ -68,6 +68,9 @@ func rowsOfRecord(rec Record, op Operation, opts RowOptions) []Row {
 // lineKey is the key of a row that has none of its own.
 func lineKey(line int) string { return fmt.Sprintf("line:%d", line) }
 
+// onboardRow builds the row's request from the template and the record, and checks it as
+// Client.Onboard will (OnboardRequest.Validate), then with what a CSV row adds
+// (checkOnboardCSV), so that a dry run finds a bad row and the report names its column.
 func onboardRow(rec Record, tmpl plume.OnboardRequest) Row {
 	row := Row{Key: rec.AccountID, Op: OpOnboard, Line: rec.Line, AccountID: rec.AccountID}
 	if row.Key == "" {
@@ -77,20 +80,27 @@ func onboardRow(rec Record, tmpl plume.OnboardRequest) Row {
 		row.Err = rec.Err
 		return row
 	}
-	if err := checkOnboard(rec); err != nil {
-		row.Err = err
-		return row
-	}
 	req := tmpl
 	req.AccountID, req.Name, req.Email, req.ServiceID = rec.AccountID, rec.Name, rec.Email, rec.ServiceID
 	if rec.Profile != "" {
 		req.Profile = rec.Profile
 	}
 	req.Wifi, req.Gateway, req.Extenders = rec.Wifi, rec.Gateway, rec.Extenders
+	if err := rowErrorOf(rec, req.Validate(), ""); err != nil {
+		row.Err = err
+		return row
+	}
+	if err := checkOnboardCSV(rec); err != nil {
+		row.Err = err
+		return row
+	}
 	row.Onboard = &req
 	return row
 }
 
+// rmaRows makes a row per serial, each checked as the SDK checks a serial
+// (ClaimRequest.Validate; UnclaimForRMA applies the same rule), once in the record, and
+// without a space (checkSerialSpaces).
 func rmaRows(rec Record) []Row {
 	bad := Row{Key: lineKey(rec.Line), Op: OpUnclaimForRMA, Line: rec.Line, AccountID: rec.AccountID}
 	if rec.Err != nil {
@@ -102,7 +112,20 @@ func rmaRows(rec Record) []Row {
 		bad.Err = rowError(rec, ColGateway, "a serial is required (gateway or extenders)")
 		return []Row{bad}
 	}
-	if err := checkSerials(rec); err != nil {
+	seen := map[string]bool{}
+	for i, s := range serials {
+		column := serialColumn(rec, i)
+		if err := rowErrorOf(rec, plume.ClaimRequest{SerialNumber: s}.Validate(), column); err != nil {
+			bad.Err = err
+			return []Row{bad}
+		}
+		if seen[s] {
+			bad.Err = rowError(rec, column, "serial %q appears twice", s)
+			return []Row{bad}
+		}
+		seen[s] = true
+	}
+	if err := checkSerialSpaces(rec); err != nil {
 		bad.Err = err
 		return []Row{bad}
 	}
@@ -133,8 +156,11 @@ func locationRow(rec Record, op Operation) Row {
 		row.Err = rowError(rec, ColLocationID, "customer_id and location_id go together")
 	case rec.ServiceID == "" && rec.CustomerID == "":
 		row.Err = rowError(rec, ColServiceID, "is required (or customer_id and location_id)")
-	case hasQuote(rec.ServiceID):
-		row.Err = rowError(rec, ColServiceID, "must not contain a double quote")
+	case rec.ServiceID != "":
+		// The SDK's rule for a service id (a location's, LocationUpdate.Validate).
+		if err := rowErrorOf(rec, plume.LocationUpdate{ServiceID: &rec.ServiceID}.Validate(), ""); err != nil {
+			row.Err = err
+		}
 	}
 	return row
 }
@@ -143,29 +169,59 @@ func rowError(rec Record, column, format string, args ...any) *RowError {
 	return &RowError{Line: rec.Line, Column: column, Reason: fmt.Sprintf(format, args...)}
 }
 
-// checkOnboard checks, column by column, what Client.Onboard would refuse before any
-// request, so that a dry run finds it and the report names the column.
-func checkOnboard(rec Record) *RowError {
-	if err := checkText(rec); err != nil {
-		return err
-	}
-	if err := checkWifi(rec); err != nil {
-		return err
-	}
-	return checkSerials(rec)
+// columnOf maps the field a *plume.ValidationError names to the CSV column it came from.
+var columnOf = map[string]string{
+	"AccountID":     ColAccountID,
+	"Name":          ColName,
+	"Email":         ColEmail,
+	"ServiceID":     ColServiceID,
+	"Profile":       ColProfile,
+	"SSID":          ColSSID,
+	"EncryptionKey": ColWifiKey,
+	"WPAMode":       ColWPAMode,
+	"Gateway":       ColGateway,
+	"Extenders":     ColExtenders,
 }
 
-func checkText(rec Record) *RowError {
-	if rec.AccountID == "" {
-		return rowError(rec, ColAccountID, "is required")
+// rowErrorOf turns the error of a request's Validate into the RowError of rec: the column of
+// the field at fault (column when given, else columnOf's), and the SDK's reason, which never
+// quotes a WiFi key. A field without a column (one of RowOptions.Onboard's: StaticIPv4,
+// Checkpoint, EmailVerification…) is named in the reason.
+func rowErrorOf(rec Record, err error, column string) *RowError {
+	if err == nil {
+		return nil
 	}
-	for _, c := range []struct{ column, value string }{
-		{ColAccountID, rec.AccountID}, {ColName, rec.Name}, {ColServiceID, rec.ServiceID},
-	} {
-		if hasQuote(c.value) {
-			return rowError(rec, c.column, "must not contain a double quote")
-		}
+	var ve *plume.ValidationError
+	if !errors.As(err, &ve) {
+		return &RowError{Line: rec.Line, Column: column, Reason: err.Error()}
 	}
+	if column == "" {
+		column = columnOf[ve.Field]
+	}
+	if column == "" {
+		return &RowError{Line: rec.Line, Reason: "invalid " + ve.Field + ": " + ve.Reason}
+	}
+	return &RowError{Line: rec.Line, Column: column, Reason: ve.Reason}
+}
+
+// serialColumn is the column of the i-th serial of rec.Serials().
+func serialColumn(rec Record, i int) string {
+	if i == 0 && rec.Gateway != "" {
+		return ColGateway
+	}
+	return ColExtenders
+}
+
+// checkOnboardCSV holds the rules an onboarding CSV row adds to the SDK's checks (which come
+// first), for what the SDK passes on to the API as given:
+//
+//   - email: an address alone (the API answers 422 to a malformed one, after nothing was
+//     created: the row would fail at register, where a dry run cannot see it);
+//   - profile: auto or smallbusiness, as plumectl documents the column (the SDK also takes
+//     property, which only the integration role may set);
+//   - serials: without spaces (checkSerialSpaces; the SDK would send the claim after
+//     registering the customer).
+func checkOnboardCSV(rec Record) *RowError {
 	if rec.Email != "" {
 		if addr, err := mail.ParseAddress(rec.Email); err != nil || addr.Address != rec.Email {
 			return rowError(rec, ColEmail, "is not an email address")
@@ -174,50 +230,16 @@ func checkText(rec Record) *RowError {
 	if p := rec.Profile; p != "" && p != plume.ProfileAuto && p != plume.ProfileSmallBusiness {
 		return rowError(rec, ColProfile, "must be %q or %q, got %q", plume.ProfileAuto, plume.ProfileSmallBusiness, p)
 	}
-	return nil
+	return checkSerialSpaces(rec)
 }
 
-// checkWifi never quotes the key.
-func checkWifi(rec Record) *RowError {
-	w := rec.Wifi
-	if w == nil {
-		return nil
-	}
-	switch n := len(w.SSID); {
-	case n == 0:
-		return rowError(rec, ColSSID, "is required with wifi_key or wpa_mode")
-	case n > 32:
-		return rowError(rec, ColSSID, "must be 1 to 32 bytes, got %d", n)
-	}
-	if n := utf8.RuneCountInString(w.EncryptionKey); n < 8 || n > 63 {
-		return rowError(rec, ColWifiKey, "must be 8 to 63 characters, got %d", n)
-	}
-	switch w.WPAMode {
-	case "", plume.WPAPSKMixed, plume.WPASAEMixed, plume.WPAPSK2, plume.WPASAE:
-		return nil
-	}
-	return rowError(rec, ColWPAMode, "must be one of %s, %s, %s, %s; got %q",
-		plume.WPAPSKMixed, plume.WPASAEMixed, plume.WPAPSK2, plume.WPASAE, w.WPAMode)
-}
-
-func checkSerials(rec Record) *RowError {
-	seen := map[string]bool{}
+// checkSerialSpaces refuses a serial with a space inside: a typo in a ';' list, which the SDK
+// would send as it is.
+func checkSerialSpaces(rec Record) *RowError {
 	for i, s := range rec.Serials() {
-		column := ColExtenders
-		if i == 0 && rec.Gateway != "" {
-			column = ColGateway
+		if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+			return rowError(rec, serialColumn(rec, i), "serial %q contains a space", s)
 		}
-		switch {
-		case s == "." || s == "..":
-			return rowError(rec, column, "%q is not a serial", s)
-		case strings.IndexFunc(s, unicode.IsSpace) >= 0:
-			return rowError(rec, column, "serial %q contains a space", s)
-		case seen[s]:
-			return rowError(rec, column, "serial %q appears twice", s)
-		}
-		seen[s] = true
 	}
 	return nil
 }
-
-func hasQuote(s string) bool { return strings.ContainsAny(s, "\"\u201c\u201d") }
