@@ -21,6 +21,8 @@ func (ru *run) execute(ctx context.Context, row Row, steps *stepStates) (Entry, 
 		return e, ru.cfg.rma(ctx, row, &e)
 	case OpCancelService, OpSuspend, OpResume:
 		return e, ru.cfg.atLocation(ctx, row, &e)
+	case OpHealth:
+		return e, ru.cfg.health(ctx, row, &e) // sweep.go
 	}
 	return e, &plume.ValidationError{Field: "Row.Op", Reason: fmt.Sprintf("unknown operation %q", row.Op)}
 }

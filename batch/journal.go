@@ -67,6 +67,10 @@ type Entry struct {
 	Error      string    `json:"error,omitempty"`
 	Attempts   int       `json:"attempts"`
 	DurationMS int64     `json:"duration_ms"`
+
+	// Health is what a sweep (OpHealth) found at the location: with it the entry is the
+	// location's record. Nil for the other operations.
+	Health *HealthRecord `json:"health,omitempty"`
 }
 
 // IsStep reports whether e is the line of a step (OutcomeBegin, OutcomeStep) rather than what

@@ -70,6 +70,8 @@ type Runner struct {
 	DryRun bool
 
 	now func() time.Time // the clock of entries (time.Now when nil); tests fix it
+
+	onEntry func(Entry) // when set, the collector's: each entry, before Progress (Sweep counts states)
 }
 
 // Progress is the state of a run, as Runner.Progress receives it.
@@ -406,6 +408,9 @@ func (ru *run) collect(collected chan<- struct{}) {
 				return
 			}
 			ru.record(e)
+			if ru.cfg.onEntry != nil {
+				ru.cfg.onEntry(e)
+			}
 			ru.report()
 		case <-tick.C:
 			ru.report()
