@@ -407,7 +407,7 @@ func (l *keyList) decodeBody(body []byte) (err error) {
 var errKeyListShape = errors.New("not a list of keys")
 
 // decodeKeyList reads a JSON array of keys.
-func decodeKeyList(body []byte) ([]Key, error) {
+func decodeKeyList(body json.RawMessage) ([]Key, error) {
 	arr, err := arrayOnly(body, errKeyListShape)
 	if err != nil {
 		return nil, err

@@ -254,7 +254,7 @@ func (u *zoneUpdate) decodeBody(body []byte) error {
 }
 
 // decodeZoneList reads a JSON array of access zones.
-func decodeZoneList(body []byte) ([]AccessZone, error) {
+func decodeZoneList(body json.RawMessage) ([]AccessZone, error) {
 	arr, err := arrayOnly(body, errZoneListShape)
 	if err != nil {
 		return nil, err

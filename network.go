@@ -359,7 +359,7 @@ func (l *leaseList) decodeBody(body []byte) (err error) {
 }
 
 // decodeLeases reads DHCPLeases' answer (see there). It fails only on text that is not JSON.
-func decodeLeases(body []byte) ([]DHCPLease, error) {
+func decodeLeases(body json.RawMessage) ([]DHCPLease, error) {
 	if !json.Valid(body) {
 		return nil, json.Unmarshal(body, new(any))
 	}

@@ -152,7 +152,7 @@ func (l *personList) decodeBody(body []byte) (err error) {
 }
 
 // decodePersons reads a JSON array of persons.
-func decodePersons(body []byte) ([]Person, error) {
+func decodePersons(body json.RawMessage) ([]Person, error) {
 	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '[' {
 		if !json.Valid(t) {
 			return nil, json.Unmarshal(t, new(any))
