@@ -1,7 +1,6 @@
 package plume
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/plumecloud/plume-go/internal/jsonraw"
 	"github.com/plumecloud/plume-go/internal/redact"
 )
 
@@ -60,7 +58,7 @@ const (
 // encoding.TextMarshaler; Raw keeps the whole object as received (key included) and prints
 // masked too.
 //
-// The key's format is the field KeyFormat, not Format as docs/DESIGN.md §8 draws it: Go
+// The key's format is the field KeyFormat, not Format as the design notes (DESIGN.md §8) draw it: Go
 // allows no method and field of one name, and the Format method is what masks the key under
 // the verbs fmt does not route through String (%d, %t, %e…).
 type Key struct {
@@ -425,43 +423,4 @@ func (n *networkKeys) decodeBody(body []byte) error {
 	}
 	*n, err = decodeRawList(arr, (*plainKey).with)
 	return err
-}
-
-// arrayOnly returns body when it is a JSON array, the decoder's own error when it is not JSON,
-// and shape when it is another JSON value.
-func arrayOnly(body []byte, shape error) ([]byte, error) {
-	if !json.Valid(body) {
-		return nil, json.Unmarshal(body, new(any))
-	}
-	t := bytes.TrimSpace(body)
-	if len(t) == 0 || t[0] != '[' {
-		return nil, shape
-	}
-	return t, nil
-}
-
-var errNotWifiNetwork = errors.New("not a wifiNetwork object")
-
-// wifiNetworkList returns the array member name ("keys", "accessZones") of a wifiNetwork
-// answer, wrapped ({"wifiNetwork":{…}}) or bare as docs/plume-api.md §6.1 allows; a network
-// without the member, or with null, gives an empty array.
-func wifiNetworkList(body []byte, name string) ([]byte, error) {
-	if !json.Valid(body) {
-		return nil, json.Unmarshal(body, new(any))
-	}
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
-		return nil, errNotWifiNetwork
-	}
-	if inner, ok := jsonraw.Member(body, "wifiNetwork"); ok && len(inner) > 0 && inner[0] == '{' {
-		body = inner
-	}
-	list, ok := jsonraw.Member(body, name)
-	switch {
-	case !ok || string(list) == "null":
-		return []byte("[]"), nil
-	case list[0] != '[':
-		return nil, fmt.Errorf("wifiNetwork.%s is not a list", name)
-	}
-	return list, nil
 }

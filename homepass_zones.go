@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/plumecloud/plume-go/internal/jsonraw"
 )
 
 // AccessZone is an access zone of a location's WiFi network: what the devices that join with
@@ -260,4 +262,45 @@ func decodeZoneList(body json.RawMessage) ([]AccessZone, error) {
 		return nil, err
 	}
 	return decodeRawList(arr, (*plainAccessZone).with)
+}
+
+// Decoding helpers of the key and zone answers.
+
+// arrayOnly returns body when it is a JSON array, the decoder's own error when it is not JSON,
+// and shape when it is another JSON value.
+func arrayOnly(body []byte, shape error) ([]byte, error) {
+	if !json.Valid(body) {
+		return nil, json.Unmarshal(body, new(any))
+	}
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 || t[0] != '[' {
+		return nil, shape
+	}
+	return t, nil
+}
+
+var errNotWifiNetwork = errors.New("not a wifiNetwork object")
+
+// wifiNetworkList returns the array member name ("keys", "accessZones") of a wifiNetwork
+// answer, wrapped ({"wifiNetwork":{…}}) or bare as docs/plume-api.md §6.1 allows; a network
+// without the member, or with null, gives an empty array.
+func wifiNetworkList(body []byte, name string) ([]byte, error) {
+	if !json.Valid(body) {
+		return nil, json.Unmarshal(body, new(any))
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errNotWifiNetwork
+	}
+	if inner, ok := jsonraw.Member(body, "wifiNetwork"); ok && len(inner) > 0 && inner[0] == '{' {
+		body = inner
+	}
+	list, ok := jsonraw.Member(body, name)
+	switch {
+	case !ok || string(list) == "null":
+		return []byte("[]"), nil
+	case list[0] != '[':
+		return nil, fmt.Errorf("wifiNetwork.%s is not a list", name)
+	}
+	return list, nil
 }

@@ -89,8 +89,9 @@ func networkArgs(customerID, locationID, mac string) (string, error) {
 	return normalizeMAC("MAC", mac)
 }
 
-// DHCPReservations returns the DHCP reservations of a location. An unknown location (or
-// reservation store) is ErrNotFound.
+// DHCPReservations returns the DHCP reservations of a location. The answer is read as a list,
+// or as one reservation object (an object with neither mac nor ip is none). An unknown
+// location (or reservation store) is ErrNotFound.
 //
 // API: GET /Customers/{id}/locations/{locationId}/networkConfiguration/dhcpReservations
 func (s *NetworkService) DHCPReservations(ctx context.Context, customerID, locationID string) ([]DHCPReservation, error) {

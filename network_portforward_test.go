@@ -154,7 +154,7 @@ func TestNetworkPortForwardErrors(t *testing.T) {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
 			// 422, not 404, for a device without a reservation (docs/plume-support-api.md §9.5);
-			// 412 as the reservations' (docs/DESIGN.md §8).
+			// 412 as the reservations' (DESIGN.md §8).
 			assertStatusErrors(t, op.name, netWithStatuses(
 				statusCase{412, []error{ErrLANPrefixUnknown}},
 				statusCase{422, []error{ErrValidation}},
