@@ -151,10 +151,12 @@ func (a *app) runSweep(ctx context.Context, f *sweepFlags) error {
 		}
 		if !f.dryRun {
 			whole, err := f.export(journal.Path(), a.stdout)
-			if err != nil {
-				return err
+			switch {
+			case err != nil && rep.Error == "":
+				runErr, rep.Error = err, err.Error() // the summary still shows what ran
+			case err == nil:
+				rep.Sweep = &whole
 			}
-			rep.Sweep = &whole
 		}
 	}
 	out := a.stdout

@@ -147,6 +147,12 @@ func TestSweepUsageAndErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "no column names a location")
 
+	stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--output", filepath.Join(dir, "no-such-dir", "out.jsonl"))
+	assert.Equal(t, exitError, code, "the records could not be written: %s", stderr)
+	assert.Contains(t, stdout, "\nonline       1\n", "the summary still shows what ran")
+	assert.Contains(t, stdout, "stopped: open ")
+	assert.Contains(t, stdout, "no such file or directory")
+
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var out, errOut bytes.Buffer
