@@ -161,9 +161,15 @@ func BenchmarkHealthCalls(b *testing.B) {
 		name   string
 		health func(context.Context) (*plume.HealthReport, error)
 	}{
-		{"ids", func(ctx context.Context) (*plume.HealthReport, error) { return client.Health(ctx, loc.CustomerID, loc.ID) }},
-		{"service-id", func(ctx context.Context) (*plume.HealthReport, error) { return client.HealthByServiceID(ctx, loc.ServiceID) }},
-		{"serial", func(ctx context.Context) (*plume.HealthReport, error) { return client.HealthBySerial(ctx, "GW-S0000001") }},
+		{"ids", func(ctx context.Context) (*plume.HealthReport, error) {
+			return client.Health(ctx, loc.CustomerID, loc.ID)
+		}},
+		{"service-id", func(ctx context.Context) (*plume.HealthReport, error) {
+			return client.HealthByServiceID(ctx, loc.ServiceID)
+		}},
+		{"serial", func(ctx context.Context) (*plume.HealthReport, error) {
+			return client.HealthBySerial(ctx, "GW-S0000001")
+		}},
 	} {
 		b.Run(by.name, func(b *testing.B) {
 			srv.ResetCounts()
