@@ -3,7 +3,6 @@ package plume
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 )
@@ -26,11 +25,6 @@ const (
 func (k FreezeKind) valid() bool {
 	return k == FreezeForever || k == FreezeSuspend || k == FreezeUntil
 }
-
-// ErrSharedFreezeSchedules is the 501 of SetFreezeSchedule (Devices and Persons): the location
-// uses shared location freeze schedules, so a schedule cannot be set on one device or person;
-// apply a shared one with ApplyFreezeSchedule instead (docs/plume-support-api.md §10.1).
-var ErrSharedFreezeSchedules = fmt.Errorf("plume: the location uses shared freeze schedules: %w", ErrServer)
 
 // freezeTimeLayout is how a freeze's end is sent: RFC 3339 in UTC with milliseconds, the form
 // of the API's own timestamps (docs/plume-support-api.md §1).

@@ -264,3 +264,12 @@ func (e *OnboardError) Error() string { return "plume: onboard: " + e.Step + ": 
 
 // Unwrap returns the cause.
 func (e *OnboardError) Unwrap() error { return e.Err }
+
+// ErrSharedFreezeSchedules is the 501 of SetFreezeSchedule (Devices and Persons): the location
+// uses shared location freeze schedules, so a schedule cannot be set on one device or person;
+// apply a shared one with ApplyFreezeSchedule instead (docs/plume-support-api.md §10.1).
+var ErrSharedFreezeSchedules = fmt.Errorf("plume: the location uses shared freeze schedules: %w", ErrServer)
+
+// ErrSpeedTestFailed is the error of a speed test whose result says it failed; SpeedTest
+// returns the result with it.
+var ErrSpeedTestFailed = errors.New("plume: speed test failed")

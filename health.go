@@ -33,10 +33,6 @@ const speedTestNotFoundGrace = time.Minute
 // had no request id): the client's and the cloud's clocks differ a little.
 const speedTestClockSkew = 10 * time.Second
 
-// ErrSpeedTestFailed is the error of a speed test whose result says it failed; SpeedTest
-// returns the result with it.
-var ErrSpeedTestFailed = errors.New("plume: speed test failed")
-
 // flowPauseKey is the context key of a flow's pause function (withFlowPause).
 type flowPauseKey struct{}
 
