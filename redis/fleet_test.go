@@ -34,15 +34,18 @@ const fleetHelperEnv = "PLUME_REDIS_FLEET_HELPER"
 
 // fleetParams is what a replica process is told.
 type fleetParams struct {
-	ID         int
-	Redis      string
-	Prefix     string
-	APIURL     string
-	Creds      plume.Credentials
-	Rate       float64
-	Burst      int
-	Duration   time.Duration
-	Goroutines int
+	ID     int
+	Redis  string
+	Prefix string
+	APIURL string
+	Creds  plume.Credentials // its JSON masks the secret: ClientSecret carries it
+	// ClientSecret is Creds.ClientSecret in clear: plume.Credentials marshals masked, so that
+	// no secret leaks through JSON, and the replica puts it back.
+	ClientSecret string
+	Rate         float64
+	Burst        int
+	Duration     time.Duration
+	Goroutines   int
 }
 
 // fleetReport is what a replica process answers, as the last line of its output.
@@ -92,7 +95,7 @@ func TestFleet(t *testing.T) {
 	creds := srv.Credentials()
 	creds.TokenURL = rec.tokenURL
 	params := fleetParams{
-		Redis: sharedRedis.Addr, Prefix: uniquePrefix(), APIURL: rec.apiURL, Creds: creds,
+		Redis: sharedRedis.Addr, Prefix: uniquePrefix(), APIURL: rec.apiURL, Creds: creds, ClientSecret: creds.ClientSecret,
 		Rate: rate, Burst: burst, Duration: duration, Goroutines: goroutines,
 	}
 	// redis_rate keeps the budget under "rate:" + Limiter.Key().
@@ -286,6 +289,7 @@ func fleetHelper() int {
 		fmt.Fprintln(os.Stderr, "fleet helper:", err)
 		return 2
 	}
+	p.Creds.ClientSecret = p.ClientSecret
 	rdb := goredis.NewClient(&goredis.Options{Addr: p.Redis, ContextTimeoutEnabled: true, PoolSize: p.Goroutines})
 	defer rdb.Close()
 	// FailClosed, so that any Redis trouble shows as failed calls; a per-call timeout above the
