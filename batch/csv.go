@@ -74,16 +74,32 @@ func (r Record) Serials() []string {
 // not, with spaces around them (outside the quotes as well as inside), and blank lines before
 // it. Data rows are strict CSV (RFC 4180, LF or CRLF).
 func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
+	return readRows(r, func(header []string) (func(int, []string) Record, error) {
+		cols, err := parseHeader(header)
+		if err != nil {
+			return nil, err
+		}
+		return cols.record, nil
+	}, func(line int, bad *RowError) Record { return Record{Line: line, Err: bad} })
+}
+
+// readRows is the reading ReadCSV and ReadSweepCSV share: the header row read leniently
+// (readHeaderLine) and handed to parseHeader, which returns how a data row becomes a T; then
+// one T per data row, or the T that badRow makes of a row encoding/csv could not split. A
+// header that cannot be read or parsed, or a failure to read r, is the sequence's error and
+// its end.
+func readRows[T any](r io.Reader, parseHeader func(header []string) (func(line int, fields []string) T, error), badRow func(line int, bad *RowError) T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
 		br := bufio.NewReaderSize(r, maxHeaderLine)
 		header, headerLine, err := readHeaderLine(br)
 		if err != nil {
-			yield(Record{}, err)
+			yield(zero, err)
 			return
 		}
-		cols, err := parseHeader(header)
+		row, err := parseHeader(header)
 		if err != nil {
-			yield(Record{}, err)
+			yield(zero, err)
 			return
 		}
 		cr := csv.NewReader(br)
@@ -97,18 +113,17 @@ func ReadCSV(r io.Reader) iter.Seq2[Record, error] {
 			var parseErr *csv.ParseError
 			if errors.As(err, &parseErr) {
 				line := headerLine + parseErr.StartLine
-				rec := Record{Line: line, Err: &RowError{Line: line, Reason: parseErr.Err.Error()}}
-				if !yield(rec, nil) {
+				if !yield(badRow(line, &RowError{Line: line, Reason: parseErr.Err.Error()}), nil) {
 					return
 				}
 				continue
 			}
 			if err != nil {
-				yield(Record{}, fmt.Errorf("batch: CSV: %w", err))
+				yield(zero, fmt.Errorf("batch: CSV: %w", err))
 				return
 			}
 			line, _ := cr.FieldPos(0)
-			if !yield(cols.record(headerLine+line, fields), nil) {
+			if !yield(row(headerLine+line, fields), nil) {
 				return
 			}
 		}

@@ -1,9 +1,6 @@
 package batch
 
 import (
-	"bufio"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -35,45 +32,15 @@ var sweepLocationColumns = []string{ColCustomerID, ColLocationID, ColServiceID, 
 // failed, kind invalid_input, and not run. A missing or bad header, or a failure to read r,
 // is the sequence's error and its end.
 func ReadSweepCSV(r io.Reader) iter.Seq2[Row, error] {
-	return func(yield func(Row, error) bool) {
-		br := bufio.NewReaderSize(r, maxHeaderLine)
-		header, headerLine, err := readHeaderLine(br)
-		if err != nil {
-			yield(Row{}, err)
-			return
-		}
+	return readRows(r, func(header []string) (func(int, []string) Row, error) {
 		cols, err := parseSweepHeader(header)
 		if err != nil {
-			yield(Row{}, err)
-			return
+			return nil, err
 		}
-		cr := csv.NewReader(br)
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
-		for {
-			fields, err := cr.Read()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			var parseErr *csv.ParseError
-			if errors.As(err, &parseErr) {
-				line := headerLine + parseErr.StartLine
-				row := Row{Key: sweepLineKey(line), Op: OpHealth, Line: line, Err: &RowError{Line: line, Reason: parseErr.Err.Error()}}
-				if !yield(row, nil) {
-					return
-				}
-				continue
-			}
-			if err != nil {
-				yield(Row{}, fmt.Errorf("batch: CSV: %w", err))
-				return
-			}
-			line, _ := cr.FieldPos(0)
-			if !yield(cols.row(headerLine+line, fields), nil) {
-				return
-			}
-		}
-	}
+		return cols.row, nil
+	}, func(line int, bad *RowError) Row {
+		return Row{Key: sweepLineKey(line), Op: OpHealth, Line: line, Err: bad}
+	})
 }
 
 // sweepColumns maps the columns a sweep reads to their index in the header.
