@@ -62,6 +62,26 @@ func decodeRawList[W, T any](arr []byte, build func(*W, json.RawMessage) T) ([]T
 	return withRaws(wires, jsonraw.Elements(arr), build)
 }
 
+// decodeWrappedList reads a list drawn as a bare array, as {member:[…]} or doubled as
+// {member:{member:[…]}} (the shapes the sources give the node and device lists). Empty,
+// null, or an object without member (or with null) is an empty list; anything else is
+// shapeErr. body must be valid JSON.
+func decodeWrappedList[W, T any](body []byte, member string, build func(*W, json.RawMessage) T, shapeErr error) ([]T, error) {
+	for range 3 {
+		body = bytes.TrimSpace(body)
+		switch {
+		case len(body) == 0 || bytes.Equal(body, []byte("null")):
+			return []T{}, nil
+		case body[0] == '[':
+			return decodeRawList(body, build)
+		case body[0] != '{':
+			return nil, shapeErr
+		}
+		body, _ = jsonraw.Member(body, member)
+	}
+	return nil, shapeErr
+}
+
 // withRaws builds each T from its wire struct and its element of raws, copied into one
 // allocation shared by all elements (each capped, so that appending to one Raw never writes
 // into the next).

@@ -1,7 +1,6 @@
 package plume
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/plumecloud/plume-go/internal/jsonraw"
 )
 
 // DevicesService is the Devices part of the API: the client devices (phones, laptops, TVs)
@@ -222,19 +219,7 @@ func decodeDeviceList(body json.RawMessage) ([]Device, error) {
 		var v any
 		return nil, json.Unmarshal(body, &v) // the decoder's own description of the fault
 	}
-	for range 3 {
-		body = bytes.TrimSpace(body)
-		switch {
-		case len(body) == 0 || bytes.Equal(body, []byte("null")):
-			return []Device{}, nil
-		case body[0] == '[':
-			return decodeRawList(body, (*plainDevice).with)
-		case body[0] != '{':
-			return nil, errDeviceListShape
-		}
-		body, _ = jsonraw.Member(body, "devices")
-	}
-	return nil, errDeviceListShape
+	return decodeWrappedList(body, "devices", (*plainDevice).with, errDeviceListShape)
 }
 
 // Get returns one client device of a location. A device unknown to the location's history

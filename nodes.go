@@ -1,7 +1,6 @@
 package plume
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -243,20 +242,8 @@ var errNodeListShape = errors.New("not a node list")
 // decodeNodeList reads {"nodes":[…]}, the doubled {"nodes":{"nodes":[…]}} one source draws,
 // or a bare array.
 func decodeNodeList(body json.RawMessage) ([]Node, error) {
-	for range 3 {
-		body = bytes.TrimSpace(body)
-		switch {
-		case len(body) == 0 || bytes.Equal(body, []byte("null")):
-			return []Node{}, nil
-		case body[0] == '[':
-			return decodeRawList(body, (*plainNode).with)
-		case body[0] != '{':
-			return nil, errNodeListShape
-		}
-		// body is valid JSON (the pipeline decoded it into a json.RawMessage).
-		body, _ = jsonraw.Member(body, "nodes")
-	}
-	return nil, errNodeListShape
+	// body is valid JSON (the pipeline decoded it into a json.RawMessage).
+	return decodeWrappedList(body, "nodes", (*plainNode).with, errNodeListShape)
 }
 
 // Get returns one node of a location.
