@@ -35,6 +35,7 @@ func main() {
 	interrupt := make(chan struct{})
 	go onSignals(cancel, interrupt)
 	app := &app{
+		stdin:     os.Stdin,
 		stdout:    os.Stdout,
 		stderr:    os.Stderr,
 		progress:  term.IsTerminal(int(os.Stderr.Fd())),
@@ -57,8 +58,9 @@ func onSignals(cancel context.CancelFunc, interrupt chan<- struct{}) {
 	signal.Stop(sigs)
 }
 
-// app is one invocation: where it writes, and whether stderr shows a progress bar.
+// app is one invocation: where it reads and writes, and whether stderr shows a progress bar.
 type app struct {
+	stdin          io.Reader // only keys --key-stdin reads it; nil reads as empty
 	stdout, stderr io.Writer
 	progress       bool            // stderr is a terminal
 	interrupt      <-chan struct{} // closed at the second Ctrl-C

@@ -49,6 +49,15 @@ func runApp(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
+// runAppStdin runs plumectl in-process with stdin as its standard input.
+func runAppStdin(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}
+	code = a.run(t.Context(), args)
+	return out.String(), errOut.String(), code
+}
+
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	csv := writeCSV(t, t.TempDir(), "c.csv", 1, 1)
