@@ -77,6 +77,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newSteerCmd(),
 		a.newFirmwareCmd(),
 		a.newSpeedTestCmd(),
+		a.newKeysCmd(),
 		a.newTokenCmd(),
 	)
 	// What Execute would add, added now: the tree is whole for Find and for help without it.

@@ -1,0 +1,726 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/plumecloud/plume-go"
+)
+
+// keysHelp is what every keys command says about keys, zones and secrets.
+const keysHelp = `A location's WiFi network has up to ten HomePass keys, ids 0 to 9: extra WiFi passwords
+(or phone numbers used as passwords), each giving access to one access zone: home, guests or
+internetAccessOnly. Key 0 is the network's own password, in zone home: the API refuses to
+delete it or turn it off (HTTP 405, exit status 2), and changing it changes the network's
+password.
+
+plumectl never prints a key: not in a table, not in JSON, not in an error. A key is read
+from standard input (--key-stdin: its first line, the line ending trimmed; on a terminal it
+is not echoed), never from the command line, where shell history and ps would see it.`
+
+// keyZones are the access zone types, as --zone takes them.
+var keyZones = []string{string(plume.AccessZoneHome), string(plume.AccessZoneGuests), string(plume.AccessZoneInternetOnly)}
+
+// contentAdult is the one content filter Plume documents.
+const contentAdult = "adultAndSensitive"
+
+func (a *app) newKeysCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "keys",
+		Short: "List, create, update or delete a location's HomePass keys",
+		Long: `keys list shows the HomePass keys of a location's WiFi network; keys create, update and
+delete change them.
+
+` + keysHelp,
+		Example: `  plumectl keys list --service-id svc-000001
+  printf '%s\n' "$GUEST_KEY" | plumectl keys create --service-id svc-000001 --zone guests --key-stdin --expires 7d
+  plumectl keys update 1 --service-id svc-000001 --zone guests --disable
+  plumectl keys delete 1 --service-id svc-000001 --zone guests --yes
+
+  # Try it against the built-in fake's demo subscriber
+  plumectl keys list --service-id svc-demo-0001 --fake`,
+		GroupID:           groupSingle,
+		ValidArgsFunction: cobra.NoFileCompletions,
+	}
+	cmd.AddCommand(a.newKeysListCmd(), a.newKeysCreateCmd(), a.newKeysUpdateCmd(), a.newKeysDeleteCmd())
+	return cmd
+}
+
+// keysLocation is the location part of every keys command's usage line.
+const keysLocation = "(--customer ID --location ID | --serial SERIAL | --service-id ID)"
+
+func (a *app) newKeysListCmd() *cobra.Command {
+	var k keysFlags
+	cmd := &cobra.Command{
+		Use:   "list " + keysLocation + " [--zone home|guests|internetAccessOnly]",
+		Short: "List the HomePass keys of a location's WiFi network",
+		Long: `keys list shows the HomePass keys of a location's WiFi network: id, access zone, format
+(encryptionKey or phoneNumber), whether it is enabled, when it expires and its content
+filters; never the key itself. With --zone only that zone's keys (HomePass.Keys); without,
+every zone's, from the same one call (WifiNetworks.Get, whose answer holds the keys).
+
+` + keysHelp + `
+
+` + addressHelp + `
+
+The exit status is 1 when the location is not found or has no WiFi network.`,
+		Example: `  plumectl keys list --service-id svc-000001
+  plumectl keys list --serial GW-0001 --zone guests --output json
+
+  # Try it against the built-in fake's demo subscriber
+  plumectl keys list --service-id svc-demo-0001 --fake`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := k.check(cmd, false); err != nil {
+				return err
+			}
+			c, at, err := a.keysConnect(cmd, &k)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			ctx := cmd.Context()
+			var keys []plume.Key
+			if k.zone != "" {
+				keys, err = c.client.HomePass.Keys(ctx, at.CustomerID, at.LocationID, plume.AccessZoneType(k.zone))
+			} else {
+				keys, err = allKeys(cmd, c.client, at)
+			}
+			if err != nil {
+				return at.fail(cmd, err, fmt.Sprintf("no %s, or it has no WiFi network", at))
+			}
+			list := keyListing{place: at, Zone: k.zone, Keys: keyRows(keys)}
+			if k.f.output == outputJSON {
+				return writeJSON(a.stdout, list)
+			}
+			return list.print(a.stdout)
+		},
+	}
+	k.add(cmd, "only the keys of this access `zone`: home, guests or internetAccessOnly (default: every zone)")
+	return cmd
+}
+
+func (a *app) newKeysCreateCmd() *cobra.Command {
+	var (
+		k        keysFlags
+		w        keyWriteFlags
+		disabled bool
+	)
+	cmd := &cobra.Command{
+		Use:   "create " + keysLocation + " --zone ZONE --key-stdin [--phone] [--disabled] [--expires DURATION|TIME] [--content FILTER,...]",
+		Short: "Add a HomePass key to an access zone",
+		Long: `keys create adds a key to an access zone of a location's WiFi network
+(HomePass.CreateKey); the API gives it the lowest free id, 0 to 9. The key is read from
+standard input (--key-stdin is required) and checked before anything is sent: a password of
+at least 8 characters, or with --phone a phone number (an optional + and 7 to 15 digits).
+The key is enabled unless --disabled is given; --expires sets when it expires, a duration
+from now (90m, 24h, 7d) or an RFC 3339 time; --content sets its content filters (Plume
+documents one: adultAndSensitive). It prints the new key, and with --output json also every
+key of the network as the API answered.
+
+` + keysHelp + `
+
+` + addressHelp + `
+
+The exit status is 2 for a key refused before sending (too short, not a phone number) or by
+the API (already in use, no id left: HTTP 422), 1 when the location is not found or has no
+WiFi network.`,
+		Example: `  printf '%s\n' "$GUEST_KEY" | plumectl keys create --service-id svc-000001 --zone guests --key-stdin --expires 7d
+  plumectl keys create --serial GW-0001 --zone internetAccessOnly --key-stdin --content adultAndSensitive < key.txt
+  plumectl keys create --service-id svc-000001 --zone guests --key-stdin --phone   # prompts on a terminal
+
+  # Try it against the built-in fake's demo subscriber
+  echo guest-key-2024 | plumectl keys create --service-id svc-demo-0001 --zone guests --key-stdin --fake`,
+		Args:              noKeyArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := k.check(cmd, true); err != nil {
+				return err
+			}
+			if !w.keyStdin {
+				return usageErrorf(cmd, "--key-stdin is required: the key is read from standard input, never from the command line")
+			}
+			req := plume.KeyRequest{KeyFormat: formatOf(w.phone), Enabled: !disabled, Content: w.contentList()}
+			expires, err := w.expiry(cmd, time.Now())
+			if err != nil {
+				return err
+			}
+			req.ExpiresAt = expires
+			if req.EncryptionKey, err = a.readKey(cmd); err != nil {
+				return err
+			}
+			if err := req.Validate(); err != nil {
+				return refusedKey(cmd, err)
+			}
+			c, at, err := a.keysConnect(cmd, &k)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			zone := plume.AccessZoneType(k.zone)
+			keys, err := c.client.HomePass.CreateKey(cmd.Context(), at.CustomerID, at.LocationID, zone, req)
+			if err != nil {
+				return keyWriteError(cmd, at, err, -1, k.zone, fmt.Sprintf("no %s, or it has no WiFi network", at))
+			}
+			out := keyOutcome{place: at, Action: "created", Zone: k.zone, Keys: keyRows(keys)}
+			if created, ok := createdKey(keys, zone, req.EncryptionKey); ok {
+				row := newKeyRow(created)
+				out.ID, out.Key = &row.ID, &row
+			}
+			return a.show(k.f.output, out, out.text())
+		},
+	}
+	k.add(cmd, "the access `zone` of the key: home, guests or internetAccessOnly (required)")
+	w.add(cmd, "the key is a phone number (an optional + and 7 to 15 digits), not a password")
+	cmd.Flags().BoolVar(&disabled, "disabled", false, "create the key turned off")
+	return cmd
+}
+
+func (a *app) newKeysUpdateCmd() *cobra.Command {
+	var (
+		k                                    keysFlags
+		w                                    keyWriteFlags
+		id                                   int
+		enable, disable, noExpiry, noContent bool
+	)
+	cmd := &cobra.Command{
+		Use:   "update KEY_ID " + keysLocation + " --zone ZONE [--key-stdin] [--phone[=false]] [--enable|--disable] [--expires DURATION|TIME|--no-expiry] [--content FILTER,...|--no-content]",
+		Short: "Change a HomePass key: its key, format, state, expiry or content filters",
+		Long: `keys update changes key KEY_ID (0 to 9) of an access zone (HomePass.UpdateKey). The API
+replaces the whole key, so keys update first reads it (HomePass.Keys, one call more) and
+sends it back with only what the flags change:
+
+  --key-stdin                  a new key, read from standard input
+  --phone, --phone=false       the key is a phone number, or a password
+  --enable, --disable          turn the key on or off
+  --expires DURATION|TIME      expire DURATION from now (90m, 24h, 7d) or at an RFC 3339 time
+  --no-expiry                  never expire
+  --content FILTER,...         the content filters (Plume documents one: adultAndSensitive)
+  --no-content                 no content filter
+
+Without --key-stdin the key is the one read, sent back unchanged (and never printed). The
+request is checked before it is sent, as keys create does.
+
+` + keysHelp + `
+
+` + addressHelp + `
+
+The exit status is 1 when the location or the key is not found, 2 for a key refused (before
+sending, or by the API: HTTP 422) and for turning off key 0 (HTTP 405).`,
+		Example: `  plumectl keys update 1 --service-id svc-000001 --zone guests --disable
+  plumectl keys update 1 --service-id svc-000001 --zone guests --expires 24h --content adultAndSensitive
+  printf '%s\n' "$NEW_KEY" | plumectl keys update 2 --serial GW-0001 --zone internetAccessOnly --key-stdin --output json
+
+  # Try it against the built-in fake's demo subscriber (key 0 is the network's password)
+  plumectl keys update 0 --service-id svc-demo-0001 --zone home --content adultAndSensitive --fake`,
+		Args:              keyIDArg(&id),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := k.check(cmd, true); err != nil {
+				return err
+			}
+			switch {
+			case enable && disable:
+				return usageErrorf(cmd, "--enable and --disable do not go together")
+			case noExpiry && cmd.Flags().Changed("expires"):
+				return usageErrorf(cmd, "--expires and --no-expiry do not go together")
+			case noContent && cmd.Flags().Changed("content"):
+				return usageErrorf(cmd, "--content and --no-content do not go together")
+			}
+			expires, err := w.expiry(cmd, time.Now())
+			if err != nil {
+				return err
+			}
+			var newKey string
+			if w.keyStdin {
+				if newKey, err = a.readKey(cmd); err != nil {
+					return err
+				}
+			}
+			c, at, err := a.keysConnect(cmd, &k)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			ctx := cmd.Context()
+			zone := plume.AccessZoneType(k.zone)
+			keys, err := c.client.HomePass.Keys(ctx, at.CustomerID, at.LocationID, zone)
+			if err != nil {
+				return at.fail(cmd, err, fmt.Sprintf("no %s, or it has no WiFi network", at))
+			}
+			i := slices.IndexFunc(keys, func(key plume.Key) bool { return key.ID == id })
+			if i < 0 {
+				return &statusError{status: exitFailed, err: fmt.Errorf("%s: no key %d in access zone %s at %s", cmd.Name(), id, k.zone, at)}
+			}
+			cur := keys[i]
+			req := plume.KeyRequest{
+				EncryptionKey: cmp.Or(newKey, cur.EncryptionKey),
+				KeyFormat:     cur.KeyFormat,
+				Enabled:       (cur.Enabled || enable) && !disable,
+				ExpiresAt:     cur.ExpiresAt,
+				Content:       cur.Content,
+			}
+			if cmd.Flags().Changed("phone") {
+				req.KeyFormat = formatOf(w.phone)
+			}
+			switch {
+			case noExpiry:
+				req.ExpiresAt = nil
+			case expires != nil:
+				req.ExpiresAt = expires
+			}
+			switch {
+			case noContent:
+				req.Content = nil
+			case cmd.Flags().Changed("content"):
+				req.Content = w.contentList()
+			}
+			if err := req.Validate(); err != nil {
+				return refusedKey(cmd, err)
+			}
+			keys, err = c.client.HomePass.UpdateKey(ctx, at.CustomerID, at.LocationID, zone, id, req)
+			if err != nil {
+				return keyWriteError(cmd, at, err, id, k.zone, fmt.Sprintf("no key %d in access zone %s at %s", id, k.zone, at))
+			}
+			out := keyOutcome{place: at, Action: "updated", Zone: k.zone, ID: &id, KeyChanged: w.keyStdin, Keys: keyRows(keys)}
+			for _, key := range keys {
+				if key.ID == id {
+					row := newKeyRow(key)
+					out.Key = &row
+				}
+			}
+			return a.show(k.f.output, out, out.text())
+		},
+	}
+	k.add(cmd, "the access `zone` of the key: home, guests or internetAccessOnly (required)")
+	w.add(cmd, "the key is a phone number; --phone=false: a password (default: as it is)")
+	cmd.Flags().BoolVar(&enable, "enable", false, "turn the key on")
+	cmd.Flags().BoolVar(&disable, "disable", false, "turn the key off")
+	cmd.Flags().BoolVar(&noExpiry, "no-expiry", false, "the key never expires")
+	cmd.Flags().BoolVar(&noContent, "no-content", false, "no content filter")
+	return cmd
+}
+
+func (a *app) newKeysDeleteCmd() *cobra.Command {
+	var (
+		k   keysFlags
+		id  int
+		yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   "delete KEY_ID " + keysLocation + " --zone ZONE --yes",
+		Short: "Delete a HomePass key",
+		Long: `keys delete deletes key KEY_ID (0 to 9) of an access zone (HomePass.DeleteKey): the
+devices that joined with it lose access. It asks nothing: --yes says that you mean it, and
+without it nothing is sent (exit status 2).
+
+` + keysHelp + `
+
+` + addressHelp + `
+
+The exit status is 1 when the location or the key is not found, 2 without --yes and for
+key 0 (HTTP 405).`,
+		Example: `  plumectl keys delete 1 --service-id svc-000001 --zone guests --yes
+  plumectl keys delete 3 --serial GW-0001 --zone internetAccessOnly --yes --output json
+
+  # Try it against the built-in fake's demo subscriber: key 0 is read-only
+  plumectl keys delete 0 --service-id svc-demo-0001 --zone home --yes --fake`,
+		Args:              keyIDArg(&id),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := k.check(cmd, true); err != nil {
+				return err
+			}
+			if !yes {
+				return usageErrorf(cmd, "deleting key %d of access zone %s cuts off the devices that joined with it: give --yes to delete it", id, k.zone)
+			}
+			c, at, err := a.keysConnect(cmd, &k)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			err = c.client.HomePass.DeleteKey(cmd.Context(), at.CustomerID, at.LocationID, plume.AccessZoneType(k.zone), id)
+			if err != nil {
+				return keyWriteError(cmd, at, err, id, k.zone, fmt.Sprintf("no key %d in access zone %s at %s", id, k.zone, at))
+			}
+			out := keyOutcome{place: at, Action: "deleted", Zone: k.zone, ID: &id}
+			return a.show(k.f.output, out, out.text())
+		},
+	}
+	k.add(cmd, "the access `zone` of the key: home, guests or internetAccessOnly (required)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "delete the key: without it nothing is sent")
+	return cmd
+}
+
+// keysFlags are the flags every keys command takes: the location, --zone, and --output,
+// --fake and --csv.
+type keysFlags struct {
+	f     singleFlags
+	where addressFlags
+	zone  string
+}
+
+func (k *keysFlags) add(cmd *cobra.Command, zoneUsage string) {
+	addSingleFlags(cmd, &k.f, true)
+	k.where.add(cmd)
+	cmd.Flags().StringVar(&k.zone, "zone", "", zoneUsage)
+	completeFlagWith(cmd, "zone", keyZones...)
+}
+
+// check returns a usage error for flags that do not go together, no location, or a --zone
+// that is not a zone type; zoneRequired makes --zone required.
+func (k *keysFlags) check(cmd *cobra.Command, zoneRequired bool) error {
+	if err := k.f.check(cmd); err != nil {
+		return err
+	}
+	if err := k.where.check(cmd); err != nil {
+		return err
+	}
+	switch {
+	case k.zone == "" && zoneRequired:
+		return usageErrorf(cmd, "--zone is required: home, guests or internetAccessOnly")
+	case k.zone != "" && !slices.Contains(keyZones, k.zone):
+		return usageErrorf(cmd, "--zone must be home, guests or internetAccessOnly, not %q", k.zone)
+	}
+	return nil
+}
+
+// keysConnect connects as the support commands do and finds the location.
+func (a *app) keysConnect(cmd *cobra.Command, k *keysFlags) (*conn, place, error) {
+	c, err := a.connectSupport(cmd.Context(), &k.f)
+	if err != nil {
+		return nil, place{}, err
+	}
+	at, err := k.where.resolve(cmd.Context(), cmd, c.client)
+	if err != nil {
+		c.Close()
+		return nil, place{}, err
+	}
+	return c, at, nil
+}
+
+// noKeyArgs is the Args of keys create: none. Unlike noArgs it does not repeat the argument,
+// which may be a key typed on the command line by mistake.
+func noKeyArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf(cmd, "takes no argument: the key is read from standard input (--key-stdin)")
+	}
+	return nil
+}
+
+// keyIDArg is the Args of a command on one key: KEY_ID, 0 to 9, stored in id. A bad one is
+// not repeated: it may be a key typed on the command line by mistake.
+func keyIDArg(id *int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usageErrorf(cmd, "one KEY_ID, %d to %d, is required (the key itself is read from standard input)", plume.MinKeyID, plume.MaxKeyID)
+		}
+		n, err := strconv.Atoi(args[0])
+		if err != nil || n < plume.MinKeyID || n > plume.MaxKeyID {
+			return usageErrorf(cmd, "KEY_ID must be a number from %d to %d", plume.MinKeyID, plume.MaxKeyID)
+		}
+		*id = n
+		return nil
+	}
+}
+
+// keyWriteFlags are the flags keys create and update share.
+type keyWriteFlags struct {
+	keyStdin bool
+	phone    bool
+	expires  string
+	content  []string
+}
+
+func (w *keyWriteFlags) add(cmd *cobra.Command, phoneUsage string) {
+	cmd.Flags().BoolVar(&w.keyStdin, "key-stdin", false, "read the key from standard input: its first line (not echoed on a terminal)")
+	cmd.Flags().BoolVar(&w.phone, "phone", false, phoneUsage)
+	cmd.Flags().StringVar(&w.expires, "expires", "", "expire `DURATION` from now (90m, 24h, 7d) or at an RFC 3339 time")
+	cmd.Flags().StringSliceVar(&w.content, "content", nil, "the content `filters`, comma-separated (Plume documents adultAndSensitive)")
+	completeFlagWith(cmd, "content", contentAdult)
+}
+
+// contentList is --content without blanks, never nil.
+func (w *keyWriteFlags) contentList() []string {
+	out := []string{}
+	for _, c := range w.content {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// expiry is --expires as a time, nil when not given.
+func (w *keyWriteFlags) expiry(cmd *cobra.Command, now time.Time) (*time.Time, error) {
+	if !cmd.Flags().Changed("expires") {
+		return nil, nil
+	}
+	t, err := parseExpires(w.expires, now)
+	if err != nil {
+		return nil, usageErrorf(cmd, "--expires %v", err)
+	}
+	return &t, nil
+}
+
+var daysRE = regexp.MustCompile(`^([0-9]{1,4})d$`)
+
+// parseExpires reads a time in the future: a duration from now (Go's, or whole days as 7d)
+// or an RFC 3339 time.
+func parseExpires(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if m := daysRE.FindStringSubmatch(s); m != nil {
+		days, _ := strconv.Atoi(m[1])
+		s = fmt.Sprintf("%dh", days*24)
+	}
+	var t time.Time
+	if d, err := time.ParseDuration(s); err == nil {
+		t = now.Add(d)
+	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
+		return time.Time{}, fmt.Errorf("must be a duration (90m, 24h, 7d) or an RFC 3339 time (2026-12-31T23:00:00Z), not %q", s)
+	}
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("must be in the future, not %s", t.UTC().Format(time.RFC3339))
+	}
+	return t, nil
+}
+
+// formatOf is the key format --phone says.
+func formatOf(phone bool) plume.KeyFormat {
+	if phone {
+		return plume.KeyFormatPhoneNumber
+	}
+	return plume.KeyFormatEncryptionKey
+}
+
+// maxKeyLine bounds the line readKey reads: far longer than any key (a PSK has at most 63
+// characters), short enough that a file given by mistake is not read whole.
+const maxKeyLine = 1024
+
+// readKey reads a key from standard input: on a terminal, a line typed without echo after a
+// prompt on stderr; else the first line, its line ending trimmed. No error carries the key.
+func (a *app) readKey(cmd *cobra.Command) (string, error) {
+	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(a.stderr, "Key (not echoed): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		if err != nil {
+			return "", fmt.Errorf("%s: reading the key from the terminal: %w", cmd.Name(), err)
+		}
+		if len(b) == 0 {
+			return "", usageErrorf(cmd, "--key-stdin: no key was typed")
+		}
+		return string(b), nil
+	}
+	if a.stdin == nil {
+		return "", usageErrorf(cmd, "--key-stdin: standard input is empty")
+	}
+	line, err := bufio.NewReader(io.LimitReader(a.stdin, maxKeyLine+1)).ReadString('\n')
+	switch {
+	case err != nil && !errors.Is(err, io.EOF):
+		return "", fmt.Errorf("%s: reading the key from standard input: %w", cmd.Name(), err)
+	case err != nil && len(line) > maxKeyLine:
+		return "", usageErrorf(cmd, "--key-stdin: the first line of standard input is longer than %d bytes: not a key", maxKeyLine)
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", usageErrorf(cmd, "--key-stdin: standard input is empty (a key is its first line)")
+	}
+	return line, nil
+}
+
+// refusedKey is a key request KeyRequest.Validate refused: exit status 2. Its error never
+// carries the key.
+func refusedKey(cmd *cobra.Command, err error) error {
+	return &statusError{status: exitUsage, err: fmt.Errorf("%s: the key is refused, nothing was sent: %w", cmd.Name(), err)}
+}
+
+// keyWriteError gives the error of a key write its exit status: a read-only key (HTTP 405)
+// and a key the API refuses (HTTP 422) are 2, what is not found 1 with the message notFound,
+// as place.fail says for the rest. id is -1 when the key has none yet.
+func keyWriteError(cmd *cobra.Command, at place, err error, id int, zone, notFound string) error {
+	switch {
+	case errors.Is(err, plume.ErrReadOnly) && id < 0:
+		return &statusError{status: exitUsage, err: fmt.Errorf("%s: access zone %s is read-only (HTTP 405)", cmd.Name(), zone)}
+	case errors.Is(err, plume.ErrReadOnly):
+		return &statusError{status: exitUsage, err: fmt.Errorf("%s: key %d of access zone %s is read-only: the API refuses to delete it or turn it off (HTTP 405); key 0 is the WiFi network's own password", cmd.Name(), id, zone)}
+	case errors.Is(err, plume.ErrValidation):
+		return &statusError{status: exitUsage, err: fmt.Errorf("%s: the API refused the key: %w", cmd.Name(), err)}
+	}
+	return at.fail(cmd, err, notFound)
+}
+
+// allKeys returns the keys of every access zone of the location's WiFi network in one call:
+// HomePass.Keys reads the network and keeps one zone's keys, so three zones would be three
+// reads of the same answer. WifiNetworks.Get reads it once and keeps it whole in Raw, whose
+// keys plume.Key decodes as HomePass.Keys does.
+func allKeys(cmd *cobra.Command, client *plume.Client, at place) ([]plume.Key, error) {
+	network, err := client.WifiNetworks.Get(cmd.Context(), at.CustomerID, at.LocationID)
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		Keys []plume.Key `json:"keys"`
+	}
+	if err := json.Unmarshal(network.Raw, &body); err != nil {
+		// json's errors name types and offsets, never a value: no key is in this error.
+		return nil, fmt.Errorf("%s: the WiFi network's keys could not be read: %w", cmd.Name(), err)
+	}
+	return body.Keys, nil
+}
+
+// createdKey is the key CreateKey added: in the answer, the zone's key that is the key sent
+// (the API refuses a key already in use, so there is one), else the zone's newest.
+func createdKey(keys []plume.Key, zone plume.AccessZoneType, secret string) (plume.Key, bool) {
+	var newest *plume.Key
+	for i, k := range keys {
+		if k.AccessZone != zone {
+			continue
+		}
+		if k.EncryptionKey == secret {
+			return k, true
+		}
+		if newest == nil || k.CreatedAt.After(newest.CreatedAt) {
+			newest = &keys[i]
+		}
+	}
+	if newest == nil {
+		return plume.Key{}, false
+	}
+	return *newest, true
+}
+
+// keyRow is one key as plumectl prints it: everything but the key.
+type keyRow struct {
+	ID        int      `json:"id"`
+	Zone      string   `json:"zone"`
+	ZoneID    int      `json:"zone_id"`
+	Format    string   `json:"format"`
+	Enabled   bool     `json:"enabled"`
+	ExpiresAt string   `json:"expires_at,omitempty"`
+	Content   []string `json:"content"`
+	CreatedAt string   `json:"created_at,omitempty"`
+	UpdatedAt string   `json:"updated_at,omitempty"`
+}
+
+func newKeyRow(k plume.Key) keyRow {
+	row := keyRow{
+		ID: k.ID, Zone: string(k.AccessZone), ZoneID: k.AccessZoneID, Format: string(k.KeyFormat), Enabled: k.Enabled,
+		Content: slices.Clone(k.Content), CreatedAt: rfc3339(k.CreatedAt), UpdatedAt: rfc3339(k.UpdatedAt),
+	}
+	if row.Content == nil {
+		row.Content = []string{}
+	}
+	if k.ExpiresAt != nil {
+		row.ExpiresAt = rfc3339(*k.ExpiresAt)
+	}
+	return row
+}
+
+func keyRows(keys []plume.Key) []keyRow {
+	rows := make([]keyRow, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, newKeyRow(k))
+	}
+	return rows
+}
+
+// describe is the key in words: format, state, expiry, content filters.
+func (r keyRow) describe() string {
+	state, expiry, content := "disabled", "no expiry", "no content filter"
+	if r.Enabled {
+		state = "enabled"
+	}
+	if r.ExpiresAt != "" {
+		expiry = "expires " + r.ExpiresAt
+	}
+	if len(r.Content) > 0 {
+		content = "content " + strings.Join(r.Content, ",")
+	}
+	return fmt.Sprintf("%s, %s, %s, %s", dash(r.Format), state, expiry, content)
+}
+
+// keyListing is what plumectl keys list prints.
+type keyListing struct {
+	place
+	Zone string   `json:"zone,omitempty"` // --zone: the keys are this zone's only
+	Keys []keyRow `json:"keys"`
+}
+
+// print writes the list as a table.
+func (l keyListing) print(w io.Writer) error {
+	where := l.place.String()
+	if l.Zone != "" {
+		where = "access zone " + l.Zone + " at " + where
+	}
+	if len(l.Keys) == 0 {
+		_, err := fmt.Fprintf(w, "No keys in %s\n", where)
+		return err
+	}
+	noun := "keys"
+	if len(l.Keys) == 1 {
+		noun = "key"
+	}
+	fmt.Fprintf(w, "%d %s in %s\n", len(l.Keys), noun, where)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tZONE\tFORMAT\tENABLED\tEXPIRES\tCONTENT")
+	for _, k := range l.Keys {
+		enabled := "no"
+		if k.Enabled {
+			enabled = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", k.ID, dash(k.Zone), dash(k.Format), enabled, dash(k.ExpiresAt), dash(strings.Join(k.Content, ",")))
+	}
+	return tw.Flush()
+}
+
+// keyOutcome is what plumectl keys create, update and delete print.
+type keyOutcome struct {
+	place
+	Action     string   `json:"action"` // created, updated or deleted
+	Zone       string   `json:"zone"`
+	ID         *int     `json:"id,omitempty"`          // nil: the answer did not show the new key
+	KeyChanged bool     `json:"key_changed,omitempty"` // updated: a new key was read from stdin
+	Key        *keyRow  `json:"key,omitempty"`         // created, updated: the key as the API answered
+	Keys       []keyRow `json:"keys,omitempty"`        // created, updated: every key of the network
+}
+
+func (o keyOutcome) text() string {
+	name := "A key"
+	if o.ID != nil {
+		name = fmt.Sprintf("Key %d", *o.ID)
+	}
+	switch o.Action {
+	case "deleted":
+		return fmt.Sprintf("%s deleted from access zone %s at %s", name, o.Zone, o.place)
+	case "updated":
+		what := "key kept"
+		if o.KeyChanged {
+			what = "new key"
+		}
+		if o.Key != nil {
+			what += "; " + o.Key.describe()
+		}
+		return fmt.Sprintf("%s updated in access zone %s at %s: %s", name, o.Zone, o.place, what)
+	}
+	line := fmt.Sprintf("%s created in access zone %s at %s", name, o.Zone, o.place)
+	if o.Key != nil {
+		line += ": " + o.Key.describe()
+	}
+	return line
+}
