@@ -111,6 +111,32 @@ func TestSupportBinaryEndToEnd(t *testing.T) {
 				assert.Equal(t, demoGateway, tests[0].NodeID)
 			})
 
+			t.Run("keys", func(t *testing.T) {
+				const guestKey = "e2e-guest-key-5d2a"
+				stdout, stderr, code := bin.runStdin(t, guestKey+"\n", append([]string{"keys", "create", "--zone", "guests", "--key-stdin"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				assert.False(t, strings.Contains(stdout+stderr, guestKey), "the key leaked")
+				assertNoSecrets(t, creds, stdout, stderr)
+				stored := srv.Keys(l.ID)
+				require.Len(t, stored, 2)
+				assert.True(t, stored[1].EncryptionKey == guestKey, "stored as read from stdin")
+				stdout, stderr, code = run(t, append([]string{"keys", "list", "--output", "json"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				assert.False(t, strings.Contains(stdout, guestKey), "the key leaked")
+				var list keyListing
+				decodeObject(t, stdout, &list)
+				require.Len(t, list.Keys, 2, "every zone's, in this answer shape")
+				assert.Equal(t, "guests", list.Keys[1].Zone)
+				_, stderr, code = run(t, append([]string{"keys", "update", "1", "--zone", "guests", "--disable"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				stored = srv.Keys(l.ID)
+				assert.True(t, stored[1].EncryptionKey == guestKey, "kept")
+				assert.False(t, stored[1].Enable)
+				_, stderr, code = run(t, append([]string{"keys", "delete", "1", "--zone", "guests", "--yes"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				assert.Len(t, srv.Keys(l.ID), 1)
+			})
+
 			t.Run("not found", func(t *testing.T) {
 				_, stderr, code := run(t, "devices", "--customer", l.CustomerID, "--location", "000000000000000000000000")
 				assert.Equal(t, exitFailed, code, stderr)
