@@ -544,10 +544,10 @@ func (a *app) readKey(cmd *cobra.Command) (string, error) {
 	return line, nil
 }
 
-// refusedKey is a key request KeyRequest.Validate refused: exit status 2. Its error never
-// carries the key.
+// refusedKey is a key request KeyRequest.Validate refused before any write: exit status 2.
+// Its error never carries the key.
 func refusedKey(cmd *cobra.Command, err error) error {
-	return &statusError{status: exitUsage, err: fmt.Errorf("%s: the key is refused, nothing was sent: %w", cmd.Name(), err)}
+	return &statusError{status: exitUsage, err: fmt.Errorf("%s: the key is refused, nothing was changed: %w", cmd.Name(), err)}
 }
 
 // keyWriteError gives the error of a key write its exit status: a read-only key (HTTP 405)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -118,7 +119,7 @@ func TestKeysRefusedBeforeSending(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"short\n", []string{"create", "--zone", "guests", "--key-stdin"}, "create: the key is refused, nothing was sent: plume: invalid EncryptionKey: must be at least 8 characters, got 5"},
+		{"short\n", []string{"create", "--zone", "guests", "--key-stdin"}, "create: the key is refused, nothing was changed: plume: invalid EncryptionKey: must be at least 8 characters, got 5"},
 		{guestKey + "\n", []string{"create", "--zone", "guests", "--key-stdin", "--phone"}, "invalid EncryptionKey: must be a phone number"},
 		{"", []string{"create", "--zone", "guests", "--key-stdin"}, "--key-stdin: standard input is empty"},
 		{"\n" + guestKey + "\n", []string{"create", "--zone", "guests", "--key-stdin"}, "--key-stdin: standard input is empty (a key is its first line)"},
@@ -322,7 +323,7 @@ func TestKeysBinary(t *testing.T) {
 	assert.Contains(t, stderr, "must be at least 8 characters, got 5")
 	_, stderr, code = run(t, "short\n", "keys", "update", "1", "--zone", "guests", "--key-stdin")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, stderr, "update: the key is refused, nothing was sent")
+	assert.Contains(t, stderr, "update: the key is refused, nothing was changed")
 	assert.Zero(t, srv.RequestCount(routeCreateKey)+srv.RequestCount(routeUpdateKey), "nothing written")
 	assert.Len(t, srv.Keys(l.ID), 2)
 
@@ -351,4 +352,23 @@ func TestKeysBinary(t *testing.T) {
 	_, stderr, code = run(t, "", "keys", "delete", "1", "--zone", "guests", "--yes")
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, "delete: no key 1 in access zone guests at location "+l.ID)
+}
+
+// TestKeysCompletion is what the shell gets when the user presses tab.
+func TestKeysCompletion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"keys", "list", "--zone", ""}, []string{"home", "guests", "internetAccessOnly"}},
+		{[]string{"keys", "create", "--content", ""}, []string{"adultAndSensitive"}},
+		{[]string{"keys", "delete", "1", "--output", ""}, []string{"text", "json"}},
+	} {
+		stdout, stderr, code := runApp(t, append([]string{cobra.ShellCompRequestCmd}, tc.words...)...)
+		require.Equal(t, exitOK, code, "%v: %s", tc.words, stderr)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		require.NotEmpty(t, lines)
+		assert.Equal(t, tc.want, lines[:len(lines)-1], "%v", tc.words) // the last is the directive
+	}
 }
