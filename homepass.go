@@ -299,21 +299,37 @@ func (s *HomePassService) Keys(ctx context.Context, customerID, locationID strin
 	if err := homePassArgs(customerID, locationID, zone); err != nil {
 		return nil, err
 	}
-	all, err := call[networkKeys](ctx, s.client, &request{
-		op:     "HomePass.Keys",
-		method: http.MethodGet,
-		path:   wifiPath(customerID, locationID),
-	})
+	all, err := s.keys(ctx, "HomePass.Keys", customerID, locationID)
 	if err != nil {
 		return nil, err
 	}
 	keys := []Key{}
-	for _, k := range *all {
+	for _, k := range all {
 		if k.AccessZone == zone {
 			keys = append(keys, k)
 		}
 	}
 	return keys, nil
+}
+
+// AllKeys returns every key of a location's WiFi network, of every access zone, in the
+// order the API sends them: one call where Keys would take one per zone. A location without
+// a WiFi network is ErrNotFound; a network without keys gives an empty list.
+//
+// API: GET /Customers/{id}/locations/{locationId}/wifiNetwork
+func (s *HomePassService) AllKeys(ctx context.Context, customerID, locationID string) ([]Key, error) {
+	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
+		return nil, err
+	}
+	return s.keys(ctx, "HomePass.AllKeys", customerID, locationID)
+}
+
+func (s *HomePassService) keys(ctx context.Context, op, customerID, locationID string) ([]Key, error) {
+	all, err := call[networkKeys](ctx, s.client, &request{op: op, method: http.MethodGet, path: wifiPath(customerID, locationID)})
+	if err != nil {
+		return nil, err
+	}
+	return nonNil([]Key(*all)), nil
 }
 
 // CreateKey adds a key to an access zone and returns every key of the network (the API's

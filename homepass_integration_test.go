@@ -139,6 +139,11 @@ func TestHomePassKeysAgainstTheFake(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left)
 	assert.Len(t, s.srv.Keys(s.locationID), 2)
+
+	all, err = hp.AllKeys(ctx, s.customerID, s.locationID)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1}, keyIDs(all), "every zone's keys in one call")
+	assert.Equal(t, plume.AccessZoneGuests, all[1].AccessZone)
 }
 
 func TestHomePassTenKeysAtMost(t *testing.T) {

@@ -79,6 +79,46 @@ func TestHomePassKeys(t *testing.T) {
 	assert.Nil(t, only[0].ExpiresAt, "expiresAt null")
 }
 
+func TestHomePassAllKeys(t *testing.T) {
+	t.Parallel()
+	c, m := newMockClient(t)
+	m.replyFixture(200, "keys_wifi_network.json")
+
+	keys, err := c.HomePass.AllKeys(t.Context(), locTestCustomer, locTestLocation)
+	require.NoError(t, err)
+	assertRequest(t, m.only(), http.MethodGet, hpTestWifiPath, "", "")
+	var zones []AccessZoneType
+	for _, k := range keys {
+		zones = append(zones, k.AccessZone)
+	}
+	assert.Equal(t, []AccessZoneType{AccessZoneHome, AccessZoneGuests, AccessZoneInternetOnly, AccessZoneGuests}, zones,
+		"every zone's keys, in the order of the answer")
+	assertGuestKeyFixture(t, keys[1])
+
+	m.reply(200, `{"wifiNetwork":{"ssid":"x"}}`)
+	keys, err = c.HomePass.AllKeys(t.Context(), locTestCustomer, locTestLocation)
+	require.NoError(t, err)
+	assert.NotNil(t, keys, "no keys is an empty list, not nil")
+	assert.Empty(t, keys)
+
+	m.reply(200, `null`)
+	keys, err = c.HomePass.AllKeys(t.Context(), locTestCustomer, locTestLocation)
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	assert.Nil(t, keys)
+
+	before := len(m.requests())
+	_, err = c.HomePass.AllKeys(t.Context(), locTestCustomer, "")
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "locationID", verr.Field)
+	assert.Len(t, m.requests(), before, "nothing sent")
+
+	assertStatusErrors(t, "HomePass.AllKeys", hpStatuses, func(ctx context.Context, c *Client) error {
+		_, err := c.HomePass.AllKeys(ctx, locTestCustomer, locTestLocation)
+		return err
+	})
+}
+
 func TestHomePassKeysShapes(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -71,7 +70,7 @@ func (a *app) newKeysListCmd() *cobra.Command {
 		Long: `keys list shows the HomePass keys of a location's WiFi network: id, access zone, format
 (encryptionKey or phoneNumber), whether it is enabled, when it expires and its content
 filters; never the key itself. With --zone only that zone's keys (HomePass.Keys); without,
-every zone's, from the same one call (WifiNetworks.Get, whose answer holds the keys).
+every zone's, from the same one call (HomePass.AllKeys).
 
 ` + keysHelp + `
 
@@ -99,7 +98,7 @@ The exit status is 1 when the location is not found or has no WiFi network.`,
 			if k.zone != "" {
 				keys, err = c.client.HomePass.Keys(ctx, at.CustomerID, at.LocationID, plume.AccessZoneType(k.zone))
 			} else {
-				keys, err = allKeys(cmd, c.client, at)
+				keys, err = c.client.HomePass.AllKeys(ctx, at.CustomerID, at.LocationID)
 			}
 			if err != nil {
 				return at.fail(cmd, err, fmt.Sprintf("no %s, or it has no WiFi network", at))
@@ -563,25 +562,6 @@ func keyWriteError(cmd *cobra.Command, at place, err error, id int, zone, notFou
 		return &statusError{status: exitUsage, err: fmt.Errorf("%s: the API refused the key: %w", cmd.Name(), err)}
 	}
 	return at.fail(cmd, err, notFound)
-}
-
-// allKeys returns the keys of every access zone of the location's WiFi network in one call:
-// HomePass.Keys reads the network and keeps one zone's keys, so three zones would be three
-// reads of the same answer. WifiNetworks.Get reads it once and keeps it whole in Raw, whose
-// keys plume.Key decodes as HomePass.Keys does.
-func allKeys(cmd *cobra.Command, client *plume.Client, at place) ([]plume.Key, error) {
-	network, err := client.WifiNetworks.Get(cmd.Context(), at.CustomerID, at.LocationID)
-	if err != nil {
-		return nil, err
-	}
-	var body struct {
-		Keys []plume.Key `json:"keys"`
-	}
-	if err := json.Unmarshal(network.Raw, &body); err != nil {
-		// json's errors name types and offsets, never a value: no key is in this error.
-		return nil, fmt.Errorf("%s: the WiFi network's keys could not be read: %w", cmd.Name(), err)
-	}
-	return body.Keys, nil
 }
 
 // createdKey is the key CreateKey added: in the answer, the zone's key that is the key sent
