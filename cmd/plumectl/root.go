@@ -78,6 +78,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newFirmwareCmd(),
 		a.newSpeedTestCmd(),
 		a.newKeysCmd(),
+		a.newPortForwardCmd(),
 		a.newTokenCmd(),
 	)
 	// What Execute would add, added now: the tree is whole for Find and for help without it.
