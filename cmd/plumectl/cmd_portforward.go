@@ -417,8 +417,13 @@ func (w *lanWait) do(write func(ctx context.Context) error) error {
 		err := write(ctx)
 		if errors.Is(err, plume.ErrLANPrefixUnknown) && done == nil {
 			start = time.Now()
-			left := w.limit - time.Since(w.started)
-			done = w.a.waitLine(fmt.Sprintf("The gateway has not reported its LAN prefix yet; waiting for it (up to %s)", max(left, 0).Round(time.Second)))
+			left := max(w.limit-time.Since(w.started), 0)
+			if left >= time.Second {
+				left = left.Round(time.Second)
+			} else {
+				left = left.Round(time.Millisecond)
+			}
+			done = w.a.waitLine(fmt.Sprintf("The gateway has not reported its LAN prefix yet; waiting for it (up to %s)", left))
 		}
 		return err
 	})
