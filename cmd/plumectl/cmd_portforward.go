@@ -559,7 +559,7 @@ func (a *app) reserve(cmd *cobra.Command, w *lanWait, r plume.DHCPReservation) (
 		change.Action, change.Hostname, change.IP = "kept", current.Hostname, current.IP
 		return change, nil
 	case err == nil:
-		change.Action, change.PreviousIP = "changed", current.IP
+		change.Action, change.PreviousIP, change.PreviousHostname = "changed", current.IP, current.Hostname
 	case !errors.Is(err, plume.ErrNotFound):
 		return nil, pfFail(cmd, at, err, fmt.Sprintf("no %s", at))
 	}
@@ -754,7 +754,8 @@ type reservationChange struct {
 	Action           string `json:"action"` // created, changed, kept or deleted
 	Hostname         string `json:"hostname,omitempty"`
 	IP               string `json:"ip,omitempty"`
-	PreviousIP       string `json:"previous_ip,omitempty"`        // changed
+	PreviousIP       string `json:"previous_ip,omitempty"`        // changed: before
+	PreviousHostname string `json:"previous_hostname,omitempty"`  // changed: before
 	PortForwardsLeft int    `json:"port_forwards_left,omitempty"` // delete: kept for them
 }
 
@@ -762,15 +763,12 @@ func (o forwardOutcome) text() string {
 	var b strings.Builder
 	device := fmt.Sprintf("Device %s at %s: ", o.MAC, o.place)
 	if r := o.Reservation; r != nil && o.Action == "added" {
-		b.WriteString(device + "DHCP reservation " + r.IP)
-		if r.Hostname != "" {
-			b.WriteString(" (" + r.Hostname + ")")
-		}
+		b.WriteString(device + "DHCP reservation " + hostAddress(r.IP, r.Hostname))
 		switch r.Action {
 		case "kept":
 			b.WriteString(" already in place")
 		case "changed":
-			b.WriteString(" set, was " + r.PreviousIP)
+			b.WriteString(" set, was " + hostAddress(r.PreviousIP, r.PreviousHostname))
 		default:
 			b.WriteString(" " + r.Action)
 		}
@@ -793,16 +791,25 @@ func (o forwardOutcome) text() string {
 	return b.String()
 }
 
+// hostAddress is "192.168.1.50 (pixel)", or the address alone without a hostname.
+func hostAddress(ip, hostname string) string {
+	if hostname == "" {
+		return ip
+	}
+	return ip + " (" + hostname + ")"
+}
+
 // The fake's demo reservation: the second device of each location (MacBook Air) and its port
 // forwards.
-var (
+const (
 	demoReservationDevice = "MacBook Air"
 	demoReservationHost   = "macbook-air"
-	demoForwards          = []plume.PortForward{
-		{ExternalPort: 2222, InternalPort: 22, Protocol: plume.PortForwardTCP, Name: "ssh"},
-		{ExternalPort: 51820, InternalPort: 51820, Protocol: plume.PortForwardUDP, Name: "wireguard"},
-	}
 )
+
+var demoForwards = []plume.PortForward{
+	{ExternalPort: 2222, InternalPort: 22, Protocol: plume.PortForwardTCP, Name: "ssh"},
+	{ExternalPort: 51820, InternalPort: 51820, Protocol: plume.PortForwardUDP, Name: "wireguard"},
+}
 
 // seedPortForwards gives the demo device of each location of the fake a DHCP reservation,
 // its current address, with the demo port forwards; not where the LAN prefix is unknown.

@@ -104,7 +104,10 @@ func TestPortForwardAddFake(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	out = forwardOutcome{}
 	decodeObject(t, stdout, &out)
-	assert.Equal(t, &reservationChange{Action: "changed", Hostname: "macbook-air", IP: "192.168.1.60", PreviousIP: "192.168.1.21"}, out.Reservation)
+	assert.Equal(t, &reservationChange{Action: "changed", Hostname: "macbook-air", IP: "192.168.1.60", PreviousIP: "192.168.1.21", PreviousHostname: "macbook-air"}, out.Reservation)
+	stdout, stderr, code = pfFake(t, "add", "--mac", pfMAC2, "--ip", "192.168.1.21", "--hostname", "laptop", "--external", "8443")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, ": DHCP reservation 192.168.1.21 (laptop) set, was 192.168.1.21 (macbook-air)\n")
 	assert.Equal(t, forwardRow{ExternalPort: 8443, InternalPort: 8443, Protocol: "tcp", NATLoopback: "auto"}, out.PortForward, "the API's defaults")
 
 	// Without --ip, a device with a reservation needs none.
