@@ -379,33 +379,36 @@ func checkPortFlag(cmd *cobra.Command, name string, port int) error {
 	return nil
 }
 
-// lanWait runs the writes of one command through Network.WaitForLANPrefix, all of them
-// within limit (none: a 412 fails at once), with a wait line on stderr while it waits.
+// lanWait runs the writes of one command through Network.WaitForLANPrefix: while a write
+// fails with the 412 of a gateway that has not reported its LAN prefix, it is tried again
+// after the SDK's pauses, which all end at limit from the start (none: a 412 fails at once).
+// The writes themselves are not cut short by limit. A line on stderr shows the wait.
 type lanWait struct {
-	a       *app
-	cmd     *cobra.Command
-	client  *plume.Client
-	at      place
-	limit   time.Duration
-	ctx     context.Context // cmd's, ended by limit
-	started time.Time
-	waited  time.Duration
+	a        *app
+	cmd      *cobra.Command
+	client   *plume.Client
+	at       place
+	limit    time.Duration
+	deadline context.Context // cmd's context, ended at limit: the pauses'
+	started  time.Time
+	waited   time.Duration
 }
 
 func (a *app) newLANWait(cmd *cobra.Command, client *plume.Client, at place, limit time.Duration) (*lanWait, context.CancelFunc) {
-	w := &lanWait{a: a, cmd: cmd, client: client, at: at, limit: limit, ctx: cmd.Context(), started: time.Now()}
+	w := &lanWait{a: a, cmd: cmd, client: client, at: at, limit: limit, deadline: cmd.Context(), started: time.Now()}
 	cancel := func() {}
 	if limit > 0 {
-		w.ctx, cancel = context.WithTimeout(cmd.Context(), limit)
+		w.deadline, cancel = context.WithTimeout(cmd.Context(), limit)
 	}
 	return w, cancel
 }
 
-// do runs write, again while it fails with ErrLANPrefixUnknown and the limit allows. An
-// error is the SDK's, or status 1 when the gateway did not report its prefix in time.
+// do runs write as said above. An error is the SDK's, or status 1 when the gateway did not
+// report its prefix in time.
 func (w *lanWait) do(write func(ctx context.Context) error) error {
+	ctx := w.cmd.Context()
 	if w.limit <= 0 {
-		err := write(w.ctx)
+		err := write(ctx)
 		if errors.Is(err, plume.ErrLANPrefixUnknown) {
 			return &statusError{status: exitFailed, err: fmt.Errorf("%s: the gateway of %s has not reported its LAN prefix yet, as right after provisioning (%w): try again later, or give --wait-lan-prefix DURATION", w.cmd.Name(), w.at, err)}
 		}
@@ -413,7 +416,7 @@ func (w *lanWait) do(write func(ctx context.Context) error) error {
 	}
 	var done func()
 	var start time.Time
-	err := w.client.Network.WaitForLANPrefix(w.ctx, func(ctx context.Context) error {
+	err := w.client.Network.WaitForLANPrefix(w.deadline, func(context.Context) error {
 		err := write(ctx)
 		if errors.Is(err, plume.ErrLANPrefixUnknown) && done == nil {
 			start = time.Now()
@@ -432,7 +435,7 @@ func (w *lanWait) do(write func(ctx context.Context) error) error {
 	}
 	done()
 	w.waited += time.Since(start)
-	if err != nil && w.cmd.Context().Err() == nil && (errors.Is(err, plume.ErrLANPrefixUnknown) || w.ctx.Err() != nil) {
+	if ctx.Err() == nil && errors.Is(err, plume.ErrLANPrefixUnknown) {
 		return &statusError{status: exitFailed, err: fmt.Errorf("%s: the gateway of %s did not report its LAN prefix within %s (--wait-lan-prefix): is it online? %w", w.cmd.Name(), w.at, w.limit, err)}
 	}
 	return err
