@@ -76,8 +76,8 @@ func (p *pfCommon) add(cmd *cobra.Command, macUsage string) {
 	cmd.Flags().StringVar(&p.mac, "mac", "", macUsage)
 }
 
-// check checks the flags of every command, and the MAC when required or given; it returns
-// the MAC in lowercase colon form.
+// check checks the flags of every command, and the MAC when required or given, which it
+// rewrites in lowercase colon form.
 func (p *pfCommon) check(cmd *cobra.Command, macRequired bool) error {
 	if err := p.f.check(cmd); err != nil {
 		return err
@@ -99,7 +99,7 @@ func (p *pfCommon) check(cmd *cobra.Command, macRequired bool) error {
 	return nil
 }
 
-// connect connects as the support commands do and finds the location. With --fake the
+// pfConnect connects as the support commands do and finds the location. With --fake the
 // fake's locations are given their demo reservation first.
 func (a *app) pfConnect(cmd *cobra.Command, p *pfCommon) (*conn, place, error) {
 	ctx := cmd.Context()
