@@ -129,12 +129,17 @@ func (p place) fail(cmd *cobra.Command, err error, notFound string) error {
 }
 
 // sdkError gives an SDK call's error its exit status: input the SDK refused before sending
-// (an id, a MAC, a delay) is a bad command line, 2; the API's not found is 1 with the message
-// notFound; any other error is returned as it is (3, or 130 after Ctrl-C).
+// (an id, a MAC, a delay) is a bad command line, 2, and so is a value the API refused with a
+// 422 (ErrValidation: a port already forwarded, a key in use, a time outside the window); the
+// API's not found is 1 with the message notFound; any other error is returned as it is (3, or
+// 130 after Ctrl-C).
 func sdkError(cmd *cobra.Command, err error, notFound string) error {
 	var invalid *plume.ValidationError
 	if errors.As(err, &invalid) {
 		return &statusError{status: exitUsage, err: fmt.Errorf("%s: %w", cmd.Name(), err)}
+	}
+	if errors.Is(err, plume.ErrValidation) {
+		return &statusError{status: exitUsage, err: fmt.Errorf("%s: the API refused a value: %w", cmd.Name(), err)}
 	}
 	return foundNothing(cmd, err, notFound)
 }
