@@ -144,6 +144,21 @@ func sdkError(cmd *cobra.Command, err error, notFound string) error {
 	return foundNothing(cmd, err, notFound)
 }
 
+// connectAt connects a support command (connectSupport) and finds the location its address
+// flags name. The caller closes the conn; on an error there is none to close.
+func (a *app) connectAt(cmd *cobra.Command, f *singleFlags, where *addressFlags) (*conn, place, error) {
+	c, err := a.connectSupport(cmd.Context(), f)
+	if err != nil {
+		return nil, place{}, err
+	}
+	at, err := where.resolve(cmd.Context(), cmd, c.client)
+	if err != nil {
+		c.Close()
+		return nil, place{}, err
+	}
+	return c, at, nil
+}
+
 // connectSupport connects a support command: to the cloud of the PLUME_* variables, or to a
 // fake started with short timings, seeded with the demo subscriber or the --csv file's rows,
 // their nodes online and a few client devices at each location.

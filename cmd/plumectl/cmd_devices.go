@@ -51,15 +51,11 @@ The exit status is 1 when the location is not found.`,
 				return usageErrorf(cmd, "--days-offline must be 0 or more, not %d", daysOffline)
 			}
 			ctx := cmd.Context()
-			c, err := a.connectSupport(ctx, &f)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			at, err := where.resolve(ctx, cmd, c.client)
-			if err != nil {
-				return err
-			}
 			devices, err := c.client.Devices.List(ctx, at.CustomerID, at.LocationID, opts)
 			if err != nil {
 				return at.fail(cmd, err, fmt.Sprintf("no %s", at))

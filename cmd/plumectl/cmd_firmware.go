@@ -77,15 +77,11 @@ The exit status is 1 when the location is not found.`,
 				return err
 			}
 			ctx := cmd.Context()
-			c, err := a.connectSupport(ctx, &f)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			at, err := where.resolve(ctx, cmd, c.client)
-			if err != nil {
-				return err
-			}
 			var status *plume.FirmwareStatus
 			if name == "upgrade" {
 				status, err = c.client.Locations.RequestFirmwareUpgrade(ctx, at.CustomerID, at.LocationID)

@@ -88,7 +88,7 @@ The exit status is 1 when the location is not found or has no WiFi network.`,
 			if err := k.check(cmd, false); err != nil {
 				return err
 			}
-			c, at, err := a.keysConnect(cmd, &k)
+			c, at, err := a.connectAt(cmd, &k.f, &k.where)
 			if err != nil {
 				return err
 			}
@@ -166,7 +166,7 @@ WiFi network.`,
 			if err := req.Validate(); err != nil {
 				return refusedKey(cmd, err)
 			}
-			c, at, err := a.keysConnect(cmd, &k)
+			c, at, err := a.connectAt(cmd, &k.f, &k.where)
 			if err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ sending, or by the API: HTTP 422) and for turning off key 0 (HTTP 405).`,
 					return err
 				}
 			}
-			c, at, err := a.keysConnect(cmd, &k)
+			c, at, err := a.connectAt(cmd, &k.f, &k.where)
 			if err != nil {
 				return err
 			}
@@ -348,7 +348,7 @@ key 0 (HTTP 405).`,
 			if !yes {
 				return usageErrorf(cmd, "deleting key %d of access zone %s cuts off the devices that joined with it: give --yes to delete it", id, k.zone)
 			}
-			c, at, err := a.keysConnect(cmd, &k)
+			c, at, err := a.connectAt(cmd, &k.f, &k.where)
 			if err != nil {
 				return err
 			}
@@ -397,20 +397,6 @@ func (k *keysFlags) check(cmd *cobra.Command, zoneRequired bool) error {
 		return usageErrorf(cmd, "--zone must be home, guests or internetAccessOnly, not %q", k.zone)
 	}
 	return nil
-}
-
-// keysConnect connects as the support commands do and finds the location.
-func (a *app) keysConnect(cmd *cobra.Command, k *keysFlags) (*conn, place, error) {
-	c, err := a.connectSupport(cmd.Context(), &k.f)
-	if err != nil {
-		return nil, place{}, err
-	}
-	at, err := k.where.resolve(cmd.Context(), cmd, c.client)
-	if err != nil {
-		c.Close()
-		return nil, place{}, err
-	}
-	return c, at, nil
 }
 
 // noKeyArgs is the Args of keys create: none. Unlike noArgs it does not repeat the argument,

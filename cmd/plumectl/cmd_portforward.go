@@ -103,19 +103,11 @@ func (p *pfCommon) check(cmd *cobra.Command, macRequired bool) error {
 // pfConnect connects as the support commands do and finds the location. With --fake the
 // fake's locations are given their demo reservation first.
 func (a *app) pfConnect(cmd *cobra.Command, p *pfCommon) (*conn, place, error) {
-	ctx := cmd.Context()
-	c, err := a.connectSupport(ctx, &p.f)
-	if err != nil {
-		return nil, place{}, err
+	c, at, err := a.connectAt(cmd, &p.f, &p.where)
+	if err != nil || c.fake == nil {
+		return c, at, err
 	}
-	if c.fake != nil {
-		if err := seedPortForwards(ctx, c.fake); err != nil {
-			c.Close()
-			return nil, place{}, err
-		}
-	}
-	at, err := p.where.resolve(ctx, cmd, c.client)
-	if err != nil {
+	if err := seedPortForwards(cmd.Context(), c.fake); err != nil {
 		c.Close()
 		return nil, place{}, err
 	}

@@ -58,15 +58,11 @@ while waiting.`,
 				return usageErrorf(cmd, "--wait waits for one node: give --node ID or --serial SERIAL (a whole location's reboot is not waited for)")
 			}
 			ctx := cmd.Context()
-			c, err := a.connectSupport(ctx, &f)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			at, err := where.resolve(ctx, cmd, c.client)
-			if err != nil {
-				return err
-			}
 			out := rebootOutcome{place: at, NodeID: nodeOrDefault(node, at), Delay: delay}
 			notFound := fmt.Sprintf("no node %s at %s", out.NodeID, at)
 			switch {

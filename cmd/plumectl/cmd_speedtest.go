@@ -51,15 +51,11 @@ interrupted while waiting.`,
 				return err
 			}
 			ctx := cmd.Context()
-			c, err := a.connectSupport(ctx, &f)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			at, err := where.resolve(ctx, cmd, c.client)
-			if err != nil {
-				return err
-			}
 			out := speedOutcome{place: at, NodeID: nodeOrDefault(node, at)}
 			if out.NodeID == "" {
 				if out.NodeID, err = gatewayOf(ctx, c.client, at); err != nil {

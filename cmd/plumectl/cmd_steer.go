@@ -65,15 +65,11 @@ more than 31 days is not found), 2 for a bad MAC or duration.`,
 				return err
 			}
 			ctx := cmd.Context()
-			c, err := a.connectSupport(ctx, &f)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			at, err := where.resolve(ctx, cmd, c.client)
-			if err != nil {
-				return err
-			}
 			out := steerOutcome{place: at, MAC: colonMAC(s.mac)}
 			devices := c.client.Devices
 			switch {
