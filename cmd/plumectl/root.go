@@ -79,6 +79,8 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newSpeedTestCmd(),
 		a.newKeysCmd(),
 		a.newPortForwardCmd(),
+		a.newFreezeCmd(),
+		a.newUnfreezeCmd(),
 		a.newTokenCmd(),
 	)
 	// What Execute would add, added now: the tree is whole for Find and for help without it.
