@@ -137,6 +137,28 @@ func TestSupportBinaryEndToEnd(t *testing.T) {
 				assert.Len(t, srv.Keys(l.ID), 1)
 			})
 
+			t.Run("freeze", func(t *testing.T) {
+				const mac = "02:5c:00:00:00:02"
+				_, stderr, code := run(t, append([]string{"freeze", "--mac", mac, "--until", "20m"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				d, _ := srv.Device(l.ID, mac)
+				assert.WithinDuration(t, time.Now().Add(20*time.Minute), d.Freeze.AutoExpire, time.Minute)
+				_, stderr, code = run(t, append([]string{"unfreeze", "--mac", mac, "--all"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				d, _ = srv.Device(l.ID, mac)
+				assert.False(t, d.Freeze.Frozen, "unfrozen")
+
+				require.NoError(t, seedFreezePersons(t.Context(), srv))
+				_, stderr, code = run(t, append([]string{"freeze", "--person", "kids", "--forever"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				d, _ = srv.Device(l.ID, "02:5c:00:00:00:01")
+				assert.Equal(t, []string{"person"}, d.Freeze.Sources, "frozen through its person")
+				_, stderr, code = run(t, append([]string{"unfreeze", "--person", "Kids", "--forever"}, at...)...)
+				require.Equal(t, exitOK, code, stderr)
+				d, _ = srv.Device(l.ID, "02:5c:00:00:00:01")
+				assert.False(t, d.Freeze.Frozen, "unfrozen")
+			})
+
 			t.Run("not found", func(t *testing.T) {
 				_, stderr, code := run(t, "devices", "--customer", l.CustomerID, "--location", "000000000000000000000000")
 				assert.Equal(t, exitFailed, code, stderr)
