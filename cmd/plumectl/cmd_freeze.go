@@ -149,8 +149,9 @@ func (a *app) newUnfreezeCmd() *cobra.Command {
     --suspend               its suspend freeze
     --until                 its freeze until a time (autoExpire)
     --all                   every freeze and freeze schedule but a suspend freeze, which
-                            stays (Devices.ClearFreezes, Persons.ClearFreezes): remove that
-                            one with --suspend
+                            stays (Devices.ClearFreezes, Persons.ClearFreezes; so the fake
+                            does and the API's deleteAllExceptSuspend suggests, Plume's
+                            reference does not say): remove that one with --suspend
   --location-wide           end the location-wide freeze (Locations.Unfreeze)
 
 Removing a freeze that is not there is not an error. A device stays frozen while another

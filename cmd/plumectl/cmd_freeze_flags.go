@@ -25,16 +25,18 @@ type freezeFlags struct {
 // add adds the flags of freeze (freeze true) or of unfreeze.
 func (s *freezeFlags) add(cmd *cobra.Command, freeze bool) {
 	fl := cmd.Flags()
-	fl.BoolVar(&s.forever, "forever", false, "the forever freeze: until unfrozen")
-	fl.BoolVar(&s.suspend, "suspend", false, "the suspend freeze: until unfrozen with unfreeze --suspend")
 	if !freeze {
 		fl.StringArrayVar(&s.macs, "mac", nil, "the client device's `MAC` address")
 		fl.StringArrayVar(&s.persons, "person", nil, "the person's `id`, or nickname")
 		fl.BoolVar(&s.locationWide, "location-wide", false, "end the location-wide freeze")
-		fl.BoolVar(&s.untilKind, "until", false, "the freeze until a time (autoExpire)")
-		fl.BoolVar(&s.all, "all", false, "every freeze but a suspend one (ClearFreezes)")
+		fl.BoolVar(&s.forever, "forever", false, "remove the forever freeze")
+		fl.BoolVar(&s.suspend, "suspend", false, "remove the suspend freeze")
+		fl.BoolVar(&s.untilKind, "until", false, "remove the freeze until a time (autoExpire)")
+		fl.BoolVar(&s.all, "all", false, "remove every freeze but a suspend one (ClearFreezes)")
 		return
 	}
+	fl.BoolVar(&s.forever, "forever", false, "freeze until unfrozen")
+	fl.BoolVar(&s.suspend, "suspend", false, "suspend: a freeze that only unfreeze --suspend removes")
 	fl.StringArrayVar(&s.macs, "mac", nil, "the client device's `MAC` address; with --location-wide, a device to freeze (repeatable)")
 	fl.StringArrayVar(&s.persons, "person", nil, "the person's `id`, or nickname; with --location-wide, a person whose devices to freeze (repeatable)")
 	fl.BoolVar(&s.locationWide, "location-wide", false, "the location-wide freeze, with --until: the --mac devices and the --person devices, else every device")
