@@ -479,23 +479,3 @@ func TestPickPerson(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, exitFailed, se.status)
 }
-
-// TestFreezeRefusedCredentials: credentials the token endpoint refuses are exit status 3, and
-// the secret is not printed.
-func TestFreezeRefusedCredentials(t *testing.T) {
-	t.Parallel()
-	srv := plumetest.NewServer(t)
-	wrong := srv.Credentials()
-	wrong.ClientSecret = "definitely-not-the-secret"
-	bin := binary{path: buildPlumectl(t), env: envFor(srv, wrong)}
-	for _, args := range [][]string{
-		{"freeze", "--service-id", "svc-1", "--mac", macPhone, "--forever"},
-		{"freeze", "--service-id", "svc-1", "--status", "--output", "json"},
-		{"unfreeze", "--customer", "c1", "--location", "l1", "--location-wide"},
-	} {
-		stdout, stderr, code := bin.run(t, args...)
-		assert.Equal(t, exitError, code, "%v: %s", args, stderr)
-		assert.Contains(t, stderr, "invalid_client", "%v", args)
-		assertNoSecrets(t, wrong, stdout, stderr)
-	}
-}

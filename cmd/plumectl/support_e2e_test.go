@@ -189,6 +189,9 @@ func TestSupportRefusedCredentials(t *testing.T) {
 		{"steer", "--customer", "c1", "--location", "l1", "--band-steering", "auto"},
 		{"firmware", "status", "--service-id", "svc-1"},
 		{"speedtest", "--service-id", "svc-1"},
+		{"freeze", "--service-id", "svc-1", "--mac", "02:5c:00:00:00:01", "--forever"},
+		{"freeze", "--service-id", "svc-1", "--status", "--output", "json"},
+		{"unfreeze", "--customer", "c1", "--location", "l1", "--location-wide"},
 	} {
 		stdout, stderr, code := bin.run(t, args...)
 		assert.Equal(t, exitError, code, "%v: %s", args, stderr)
