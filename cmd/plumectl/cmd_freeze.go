@@ -102,22 +102,17 @@ MAC or --until, or flags that do not go together.`,
 			}
 			fr := plume.Freeze{Kind: s.kind(), DeleteAllExceptSuspend: s.replace}
 			out := freezeOutcome{place: at, Action: "freeze", Kind: string(fr.Kind), Replace: s.replace}
-			if len(s.macs) == 1 {
-				out.MAC = colonMAC(s.macs[0])
-				if fr.Kind == plume.FreezeUntil {
-					fr.Until = until.from(time.Now())
-				}
-				err = c.client.Devices.Freeze(ctx, at.CustomerID, at.LocationID, s.macs[0], fr)
+			personID, err := out.subject(ctx, cmd, c.client, &s)
+			if err != nil {
+				return err
+			}
+			if fr.Kind == plume.FreezeUntil {
+				fr.Until = until.from(time.Now())
+			}
+			if personID != "" {
+				err = c.client.Persons.Freeze(ctx, at.CustomerID, at.LocationID, personID, fr)
 			} else {
-				var p plume.Person
-				if p, err = findPerson(ctx, cmd, c.client, at, s.persons[0]); err != nil {
-					return err
-				}
-				out.Person = newPersonRef(p)
-				if fr.Kind == plume.FreezeUntil {
-					fr.Until = until.from(time.Now())
-				}
-				err = c.client.Persons.Freeze(ctx, at.CustomerID, at.LocationID, p.ID, fr)
+				err = c.client.Devices.Freeze(ctx, at.CustomerID, at.LocationID, s.macs[0], fr)
 			}
 			if err != nil {
 				return out.fail(cmd, err)
@@ -201,25 +196,19 @@ MAC or flags that do not go together.`,
 			if s.all {
 				out.Action, out.Kind = "clear_freezes", ""
 			}
-			if len(s.macs) == 1 {
-				mac := s.macs[0]
-				out.MAC = colonMAC(mac)
-				if s.all {
-					err = c.client.Devices.ClearFreezes(ctx, at.CustomerID, at.LocationID, mac)
-				} else {
-					err = c.client.Devices.Unfreeze(ctx, at.CustomerID, at.LocationID, mac, s.kind())
-				}
-			} else {
-				var p plume.Person
-				if p, err = findPerson(ctx, cmd, c.client, at, s.persons[0]); err != nil {
-					return err
-				}
-				out.Person = newPersonRef(p)
-				if s.all {
-					err = c.client.Persons.ClearFreezes(ctx, at.CustomerID, at.LocationID, p.ID)
-				} else {
-					err = c.client.Persons.Unfreeze(ctx, at.CustomerID, at.LocationID, p.ID, s.kind())
-				}
+			personID, err := out.subject(ctx, cmd, c.client, &s)
+			if err != nil {
+				return err
+			}
+			switch {
+			case personID != "" && s.all:
+				err = c.client.Persons.ClearFreezes(ctx, at.CustomerID, at.LocationID, personID)
+			case personID != "":
+				err = c.client.Persons.Unfreeze(ctx, at.CustomerID, at.LocationID, personID, s.kind())
+			case s.all:
+				err = c.client.Devices.ClearFreezes(ctx, at.CustomerID, at.LocationID, s.macs[0])
+			default:
+				err = c.client.Devices.Unfreeze(ctx, at.CustomerID, at.LocationID, s.macs[0], s.kind())
 			}
 			if err != nil {
 				return out.fail(cmd, err)
@@ -279,7 +268,7 @@ func (a *app) freezeLocation(ctx context.Context, cmd *cobra.Command, client *pl
 		return out.fail(cmd, err)
 	}
 	out.Until = rfc3339(lf.ExpiresAt)
-	out.DeviceMACs, out.PersonIDs = listOrEmpty(lf.DeviceMACs), listOrEmpty(lf.PersonIDs)
+	out.DeviceMACs, out.PersonIDs = lf.DeviceMACs, lf.PersonIDs
 	out.EveryDevice = len(lf.DeviceMACs) == 0 && len(lf.PersonIDs) == 0
 	return a.show(format, out, out.text())
 }
@@ -319,6 +308,21 @@ func listPersons(ctx context.Context, cmd *cobra.Command, client *plume.Client, 
 	return persons, nil
 }
 
+// subject fills in the device or the person the flags name, the person found by id or
+// nickname, and returns the person's id ("" for a device).
+func (o *freezeOutcome) subject(ctx context.Context, cmd *cobra.Command, client *plume.Client, s *freezeFlags) (string, error) {
+	if len(s.macs) == 1 {
+		o.MAC = colonMAC(s.macs[0])
+		return "", nil
+	}
+	p, err := findPerson(ctx, cmd, client, o.place, s.persons[0])
+	if err != nil {
+		return "", err
+	}
+	o.Person = newPersonRef(p)
+	return p.ID, nil
+}
+
 // findPerson returns the person of the location that value names (pickPerson).
 func findPerson(ctx context.Context, cmd *cobra.Command, client *plume.Client, at place, value string) (plume.Person, error) {
 	persons, err := listPersons(ctx, cmd, client, at)
@@ -354,15 +358,14 @@ func pickPerson(cmd *cobra.Command, persons []plume.Person, value string, at pla
 }
 
 // fail gives the error of the freeze call o describes its exit status: a device, person or
-// location not found is 1. The API's 422 on a device's unfreeze is an unknown MAC (the SDK
-// has checked the MAC's form): 1 too.
+// location not found is 1. The API's 422 (ErrValidation, not the SDK's own ErrInvalidInput) on
+// a device's unfreeze is an unknown MAC, the SDK having checked its form: 1 too.
 func (o freezeOutcome) fail(cmd *cobra.Command, err error) error {
 	what := fmt.Sprintf("no %s", o.place)
 	switch {
 	case o.MAC != "":
 		what = fmt.Sprintf("no device %s at %s", o.MAC, o.place)
-		var invalid *plume.ValidationError
-		if o.Action != "freeze" && errors.Is(err, plume.ErrValidation) && !errors.As(err, &invalid) {
+		if o.Action != "freeze" && errors.Is(err, plume.ErrValidation) {
 			return &statusError{status: exitFailed, err: fmt.Errorf("%s: %s (the API answered 422)", cmd.Name(), what)}
 		}
 	case o.Person != nil:
