@@ -39,7 +39,7 @@ func (a *app) newFreezeCmd() *cobra.Command {
                             person (Persons.Freeze), frozen:
     --forever               until unfrozen (plumectl unfreeze --forever)
     --suspend               until unfrozen with unfreeze --suspend: unfreeze --all leaves it
-    --until DURATION|TIME   until DURATION from now (90m, 2h30m) or an RFC 3339 TIME
+    --until DURATION|TIME   until DURATION from now (90m, 2h30m, 7d) or an RFC 3339 TIME
                             (2026-12-24T18:00:00Z); then it lapses by itself
     --replace               remove the device's or person's other freezes first, but a
                             suspend freeze (deleteAllExceptSuspend); not with --until, whose

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +42,7 @@ func (s *freezeFlags) add(cmd *cobra.Command, freeze bool) {
 	fl.StringArrayVar(&s.macs, "mac", nil, "the client device's `MAC` address; with --location-wide, a device to freeze (repeatable)")
 	fl.StringArrayVar(&s.persons, "person", nil, "the person's `id`, or nickname; with --location-wide, a person whose devices to freeze (repeatable)")
 	fl.BoolVar(&s.locationWide, "location-wide", false, "the location-wide freeze, with --until: the --mac devices and the --person devices, else every device")
-	fl.StringVar(&s.until, "until", "", "when the freeze lapses, `DURATION|TIME`: a duration from now (90m) or an RFC 3339 time")
+	fl.StringVar(&s.until, "until", "", "when the freeze lapses, `DURATION|TIME`: a duration from now (90m, 7d) or an RFC 3339 time")
 	fl.BoolVar(&s.replace, "replace", false, "remove the other freezes first, but a suspend one (not with --until)")
 	fl.BoolVar(&s.status, "status", false, "print the location-wide freeze and the persons with their ids")
 }
@@ -142,22 +144,35 @@ func (u untilSpec) from(now time.Time) time.Time {
 // minFreeze is the shortest --until DURATION: a shorter one could lapse before it arrives.
 const minFreeze = time.Second
 
-// parseUntil reads --until: a duration of at least minFreeze, or an RFC 3339 time after now.
+// untilDays is a --until DURATION in whole days, 7d: Go's durations stop at hours.
+var untilDays = regexp.MustCompile(`^([0-9]{1,4})d$`)
+
+// parseUntil reads --until: a duration of at least minFreeze (Go's, or whole days), or an
+// RFC 3339 time after now.
 func parseUntil(cmd *cobra.Command, value string, now time.Time) (untilSpec, error) {
+	if m := untilDays.FindStringSubmatch(value); m != nil {
+		days, _ := strconv.Atoi(m[1])
+		return untilSpec{after: time.Duration(days) * 24 * time.Hour}.atLeast(cmd, minFreeze)
+	}
 	if d, err := time.ParseDuration(value); err == nil {
-		if d < minFreeze {
-			return untilSpec{}, usageErrorf(cmd, "--until must be a duration of at least %s, not %s", minFreeze, d)
-		}
-		return untilSpec{after: d}, nil
+		return untilSpec{after: d}.atLeast(cmd, minFreeze)
 	}
 	t, err := time.Parse(time.RFC3339, value)
 	if err != nil {
-		return untilSpec{}, usageErrorf(cmd, "--until must be a duration from now (90m, 2h30m, at most 2562047h) or an RFC 3339 time (2026-12-24T18:00:00Z), not %q", value)
+		return untilSpec{}, usageErrorf(cmd, "--until must be a duration from now (90m, 2h30m, 7d; at most 2562047h) or an RFC 3339 time (2026-12-24T18:00:00Z), not %q", value)
 	}
 	if !t.After(now) {
 		return untilSpec{}, usageErrorf(cmd, "--until must be in the future: %s is past (now %s)", t.UTC().Format(time.RFC3339), rfc3339(now))
 	}
 	return untilSpec{at: t}, nil
+}
+
+// atLeast returns u, or a usage error when its duration is under least.
+func (u untilSpec) atLeast(cmd *cobra.Command, least time.Duration) (untilSpec, error) {
+	if u.after < least {
+		return untilSpec{}, usageErrorf(cmd, "--until must be a duration of at least %s, not %s", least, u.after)
+	}
+	return u, nil
 }
 
 // freezeFlagCount counts the flags set.

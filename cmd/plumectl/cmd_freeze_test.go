@@ -159,6 +159,11 @@ func TestFreezeDeviceEachKind(t *testing.T) {
 	assert.Contains(t, stdout, ": frozen until "+end.UTC().Format(time.RFC3339)+"\n")
 	assert.True(t, end.Equal(w.device(t, macTablet).AutoExpire), "the offline tablet is frozen until %s", end)
 
+	before = time.Now()
+	out = w.outcome(t, "freeze", "--mac", macPrinter, "--until", "7d")
+	assert.WithinRange(t, parseUntilOut(t, out.Until), before.Add(7*24*time.Hour).Truncate(time.Second), time.Now().Add(7*24*time.Hour))
+	assert.Equal(t, parseUntilOut(t, out.Until), w.device(t, macPrinter).AutoExpire.Truncate(time.Second), "whole days")
+
 	assert.Equal(t, plumetest.FreezeView{}, w.device(t, macLaptop), "the others are left alone")
 	assert.Equal(t, plumetest.FreezeView{}, w.person(t))
 	assert.Nil(t, w.locationFreeze(t))
@@ -338,7 +343,10 @@ func TestFreezeUsage(t *testing.T) {
 		{[]string{"freeze", "--mac", macPhone, "--until", "0s"}, "--until must be a duration of at least 1s, not 0s"},
 		{[]string{"freeze", "--mac", macPhone, "--until", "-5m"}, "--until must be a duration of at least 1s, not -5m0s"},
 		{[]string{"freeze", "--mac", macPhone, "--until", "500ms"}, "not 500ms"},
-		{[]string{"freeze", "--mac", macPhone, "--until", "9999999h"}, `--until must be a duration from now (90m, 2h30m, at most 2562047h) or an RFC 3339 time (2026-12-24T18:00:00Z), not "9999999h"`},
+		{[]string{"freeze", "--mac", macPhone, "--until", "9999999h"}, `--until must be a duration from now (90m, 2h30m, 7d; at most 2562047h) or an RFC 3339 time (2026-12-24T18:00:00Z), not "9999999h"`},
+		{[]string{"freeze", "--mac", macPhone, "--until", "0d"}, "--until must be a duration of at least 1s, not 0s"},
+		{[]string{"freeze", "--mac", macPhone, "--until", "10000d"}, `not "10000d"`},
+		{[]string{"freeze", "--mac", macPhone, "--until", "1.5d"}, `not "1.5d"`},
 		{[]string{"freeze", "--mac", macPhone, "--until", "tomorrow"}, `not "tomorrow"`},
 		{[]string{"freeze", "--mac", macPhone, "--until", "2030-12-24 18:00"}, `not "2030-12-24 18:00"`},
 		{[]string{"freeze", "--mac", macPhone, "--until", ""}, `not ""`},
