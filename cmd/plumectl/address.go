@@ -161,7 +161,8 @@ func (a *app) connectAt(cmd *cobra.Command, f *singleFlags, where *addressFlags)
 
 // connectSupport connects a support command: to the cloud of the PLUME_* variables, or to a
 // fake started with short timings, seeded with the demo subscriber or the --csv file's rows,
-// their nodes online and a few client devices at each location.
+// their nodes online, a few client devices at each location, one of them with a DHCP
+// reservation and port forwards, two of them held by a person.
 func (a *app) connectSupport(ctx context.Context, f *singleFlags) (*conn, error) {
 	if !f.fake {
 		return a.connectSingle(ctx, f)
@@ -188,6 +189,16 @@ func (a *app) connectSupport(ctx context.Context, f *singleFlags) (*conn, error)
 		return nil, err
 	}
 	seedSupport(srv)
+	// What plumectl portforward and freeze show: a reserved device with two port forwards,
+	// and a person holding two devices, at each location.
+	if err := seedPortForwards(ctx, srv); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := seedFreezePersons(ctx, srv); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -89,7 +89,7 @@ MAC or --until, or flags that do not go together.`,
 				return err
 			}
 			ctx := cmd.Context()
-			c, at, err := a.connectFreeze(ctx, cmd, &f, &where)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
@@ -180,7 +180,7 @@ MAC or flags that do not go together.`,
 				return err
 			}
 			ctx := cmd.Context()
-			c, at, err := a.connectFreeze(ctx, cmd, &f, &where)
+			c, at, err := a.connectAt(cmd, &f, &where)
 			if err != nil {
 				return err
 			}
@@ -220,27 +220,6 @@ MAC or flags that do not go together.`,
 	where.add(cmd)
 	s.add(cmd, false)
 	return cmd
-}
-
-// connectFreeze connects freeze or unfreeze (with --fake, a person at each location, seeded by
-// seedFreezePersons) and finds the location.
-func (a *app) connectFreeze(ctx context.Context, cmd *cobra.Command, f *singleFlags, where *addressFlags) (*conn, place, error) {
-	c, err := a.connectSupport(ctx, f)
-	if err != nil {
-		return nil, place{}, err
-	}
-	if c.fake != nil {
-		if err := seedFreezePersons(ctx, c.fake); err != nil {
-			c.Close()
-			return nil, place{}, err
-		}
-	}
-	at, err := where.resolve(ctx, cmd, c.client)
-	if err != nil {
-		c.Close()
-		return nil, place{}, err
-	}
-	return c, at, nil
 }
 
 // freezeLocation puts the location-wide freeze in place: the --mac devices and the --person

@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -127,44 +125,23 @@ func (s *freezeFlags) checkValues(cmd *cobra.Command) error {
 	return err
 }
 
-// untilSpec is when a freeze ends: a duration from the time it is sent, or a time.
-type untilSpec struct {
-	after time.Duration
-	at    time.Time
-}
-
-// from is the end of a freeze sent at now.
-func (u untilSpec) from(now time.Time) time.Time {
-	if !u.at.IsZero() {
-		return u.at
-	}
-	return now.Add(u.after)
-}
-
 // minFreeze is the shortest --until DURATION: a shorter one could lapse before it arrives.
 const minFreeze = time.Second
-
-// untilDays is a --until DURATION in whole days, 7d: Go's durations stop at hours.
-var untilDays = regexp.MustCompile(`^([0-9]{1,4})d$`)
 
 // parseUntil reads --until: a duration of at least minFreeze (Go's, or whole days), or an
 // RFC 3339 time after now.
 func parseUntil(cmd *cobra.Command, value string, now time.Time) (untilSpec, error) {
-	if m := untilDays.FindStringSubmatch(value); m != nil {
-		days, _ := strconv.Atoi(m[1])
-		return untilSpec{after: time.Duration(days) * 24 * time.Hour}.atLeast(cmd, minFreeze)
-	}
-	if d, err := time.ParseDuration(value); err == nil {
-		return untilSpec{after: d}.atLeast(cmd, minFreeze)
-	}
-	t, err := time.Parse(time.RFC3339, value)
-	if err != nil {
+	u, ok := parseLater(value)
+	if !ok {
 		return untilSpec{}, usageErrorf(cmd, "--until must be a duration from now (90m, 2h30m, 7d; at most 2562047h) or an RFC 3339 time (2026-12-24T18:00:00Z), not %q", value)
 	}
-	if !t.After(now) {
-		return untilSpec{}, usageErrorf(cmd, "--until must be in the future: %s is past (now %s)", t.UTC().Format(time.RFC3339), rfc3339(now))
+	if u.at.IsZero() {
+		return u.atLeast(cmd, minFreeze)
 	}
-	return untilSpec{at: t}, nil
+	if !u.at.After(now) {
+		return untilSpec{}, usageErrorf(cmd, "--until must be in the future: %s is past (now %s)", u.at.UTC().Format(time.RFC3339), rfc3339(now))
+	}
+	return u, nil
 }
 
 // atLeast returns u, or a usage error when its duration is under least.

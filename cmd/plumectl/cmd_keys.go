@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -463,22 +462,14 @@ func (w *keyWriteFlags) expiry(cmd *cobra.Command, now time.Time) (*time.Time, e
 	return &t, nil
 }
 
-var daysRE = regexp.MustCompile(`^([0-9]{1,4})d$`)
-
 // parseExpires reads a time in the future: a duration from now (Go's, or whole days as 7d)
 // or an RFC 3339 time.
 func parseExpires(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if m := daysRE.FindStringSubmatch(s); m != nil {
-		days, _ := strconv.Atoi(m[1])
-		s = fmt.Sprintf("%dh", days*24)
+	u, ok := parseLater(s)
+	if !ok {
+		return time.Time{}, fmt.Errorf("must be a duration (90m, 24h, 7d) or an RFC 3339 time (2026-12-31T23:00:00Z), not %q", strings.TrimSpace(s))
 	}
-	var t time.Time
-	if d, err := time.ParseDuration(s); err == nil {
-		t = now.Add(d)
-	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
-		return time.Time{}, fmt.Errorf("must be a duration (90m, 24h, 7d) or an RFC 3339 time (2026-12-31T23:00:00Z), not %q", s)
-	}
+	t := u.from(now)
 	if !t.After(now) {
 		return time.Time{}, fmt.Errorf("must be in the future, not %s", t.UTC().Format(time.RFC3339))
 	}

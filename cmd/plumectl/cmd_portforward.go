@@ -100,20 +100,6 @@ func (p *pfCommon) check(cmd *cobra.Command, macRequired bool) error {
 	return nil
 }
 
-// pfConnect connects as the support commands do and finds the location. With --fake the
-// fake's locations are given their demo reservation first.
-func (a *app) pfConnect(cmd *cobra.Command, p *pfCommon) (*conn, place, error) {
-	c, at, err := a.connectAt(cmd, &p.f, &p.where)
-	if err != nil || c.fake == nil {
-		return c, at, err
-	}
-	if err := seedPortForwards(cmd.Context(), c.fake); err != nil {
-		c.Close()
-		return nil, place{}, err
-	}
-	return c, at, nil
-}
-
 // checkMAC checks a MAC as the SDK does before sending and returns it in lowercase colon
 // form; the error is the SDK's reason.
 func checkMAC(mac string) (string, error) {

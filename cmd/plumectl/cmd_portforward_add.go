@@ -135,7 +135,7 @@ stderr meanwhile. Ports, protocol, MAC and IP are checked before anything is sen
 			if waitForLANPrefix < 0 {
 				return usageErrorf(cmd, "--wait-lan-prefix must be 0 or more, not %s", waitForLANPrefix)
 			}
-			c, at, err := a.pfConnect(cmd, &p)
+			c, at, err := a.connectAt(cmd, &p.f, &p.where)
 			if err != nil {
 				return err
 			}

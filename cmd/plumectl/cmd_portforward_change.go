@@ -52,7 +52,7 @@ A 412 (the gateway has not reported its LAN prefix) is waited out as by add, up 
 			if waitForLANPrefix < 0 {
 				return usageErrorf(cmd, "--wait-lan-prefix must be 0 or more, not %s", waitForLANPrefix)
 			}
-			c, at, err := a.pfConnect(cmd, &p)
+			c, at, err := a.connectAt(cmd, &p.f, &p.where)
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ reservation is kept, and the output says so.
 			if err := ff.check(cmd); err != nil {
 				return err
 			}
-			c, at, err := a.pfConnect(cmd, &p)
+			c, at, err := a.connectAt(cmd, &p.f, &p.where)
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ location's ids and the reservations, each with its port_forwards.
 			if err := p.check(cmd, false); err != nil {
 				return err
 			}
-			c, at, err := a.pfConnect(cmd, &p)
+			c, at, err := a.connectAt(cmd, &p.f, &p.where)
 			if err != nil {
 				return err
 			}

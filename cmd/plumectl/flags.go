@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -83,4 +87,39 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// untilSpec is a time ahead as a flag gives it (--until, --expires): a duration from the
+// moment it is used, or a time.
+type untilSpec struct {
+	after time.Duration
+	at    time.Time
+}
+
+// from is the time u names, for a duration counted from now.
+func (u untilSpec) from(now time.Time) time.Time {
+	if !u.at.IsZero() {
+		return u.at
+	}
+	return now.Add(u.after)
+}
+
+// daysDuration is a duration in whole days, 7d: Go's durations stop at hours.
+var daysDuration = regexp.MustCompile(`^([0-9]{1,4})d$`)
+
+// parseLater reads a duration (Go's, or whole days as 7d) or an RFC 3339 time, spaces around
+// it ignored; false when s is neither. Whether it lies ahead is the caller's to check.
+func parseLater(s string) (untilSpec, bool) {
+	s = strings.TrimSpace(s)
+	if m := daysDuration.FindStringSubmatch(s); m != nil {
+		days, _ := strconv.Atoi(m[1])
+		return untilSpec{after: time.Duration(days) * 24 * time.Hour}, true
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return untilSpec{after: d}, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return untilSpec{at: t}, true
+	}
+	return untilSpec{}, false
 }
