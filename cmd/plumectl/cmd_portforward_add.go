@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -159,7 +160,7 @@ stderr meanwhile. Ports, protocol, MAC and IP are checked before anything is sen
 				if ip == "" && errors.Is(err, plume.ErrValidation) && !hasReservation(cmd, c.client, at, p.mac) {
 					return &statusError{status: exitFailed, err: fmt.Errorf("%s: %s: give --ip IPv4 to reserve an address for it first", cmd.Name(), noReservation(p.mac, at))}
 				}
-				return pfFail(cmd, at, err, noReservation(p.mac, at))
+				return withNote(pfFail(cmd, at, err, noReservation(p.mac, at)), undoReservation(cmd, w, p.mac, out.Reservation))
 			}
 			out.PortForward = newForwardRow(*added)
 			out.WaitedSeconds = w.waitedSeconds()
@@ -196,6 +197,9 @@ func (a *app) reserve(cmd *cobra.Command, w *lanWait, r plume.DHCPReservation) (
 		return change, nil
 	case err == nil:
 		change.Action, change.PreviousIP, change.PreviousHostname = "changed", current.IP, current.Hostname
+		// The PUT replaces the reservation: a hostname not given is the current one, sent
+		// again rather than left to the API.
+		r.Hostname = cmp.Or(r.Hostname, current.Hostname)
 	case !errors.Is(err, plume.ErrNotFound):
 		return nil, pfFail(cmd, at, err, fmt.Sprintf("no %s", at))
 	}
@@ -209,6 +213,46 @@ func (a *app) reserve(cmd *cobra.Command, w *lanWait, r plume.DHCPReservation) (
 	}
 	change.Hostname, change.IP = set.Hostname, set.IP
 	return change, nil
+}
+
+// undoReservation puts the device's DHCP reservation back as it was before reserve made
+// change (created: deleted again; changed: set back), after the port forward it was made for
+// failed, and says what it did; "" when reserve wrote nothing. It runs to its end after a
+// Ctrl-C, for at most undoTimeout.
+func undoReservation(cmd *cobra.Command, w *lanWait, mac string, change *reservationChange) string {
+	if change == nil || (change.Action != "created" && change.Action != "changed") {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), undoTimeout)
+	defer cancel()
+	at, network := w.at, w.client.Network
+	made := hostAddress(change.IP, change.Hostname)
+	if change.Action == "created" {
+		if err := network.DeleteDHCPReservation(ctx, at.CustomerID, at.LocationID, mac); err != nil {
+			return fmt.Sprintf("the DHCP reservation %s made for it stays: deleting it again failed: %v", made, err)
+		}
+		return fmt.Sprintf("the DHCP reservation %s made for it was deleted again", made)
+	}
+	before := plume.DHCPReservation{MAC: mac, IP: change.PreviousIP, Hostname: change.PreviousHostname}
+	if _, err := network.SetDHCPReservation(ctx, at.CustomerID, at.LocationID, before); err != nil {
+		return fmt.Sprintf("its DHCP reservation stays %s (was %s): setting it back failed: %v", made, hostAddress(before.IP, before.Hostname), err)
+	}
+	return fmt.Sprintf("its DHCP reservation was set back to %s", hostAddress(before.IP, before.Hostname))
+}
+
+// undoTimeout bounds undoReservation.
+const undoTimeout = 30 * time.Second
+
+// withNote adds note to err's message, keeping its exit status; err alone when note is "".
+func withNote(err error, note string) error {
+	if note == "" {
+		return err
+	}
+	var se *statusError
+	if errors.As(err, &se) && se.err != nil {
+		return &statusError{status: se.status, err: fmt.Errorf("%w; %s", se.err, note)}
+	}
+	return fmt.Errorf("%w; %s", err, note)
 }
 
 // forwardOutcome is what plumectl portforward add, update and delete print.

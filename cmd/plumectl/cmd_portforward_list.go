@@ -75,7 +75,7 @@ func listForwards(cmd *cobra.Command, client *plume.Client, at place, mac string
 	} else {
 		var err error
 		if reservations, err = network.DHCPReservations(ctx, at.CustomerID, at.LocationID); err != nil {
-			return forwardList{}, pfFail(cmd, at, err, fmt.Sprintf("no %s", at))
+			return forwardList{}, pfFail(cmd, at, err, fmt.Sprintf("no %s, or it has no DHCP reservations (the API answers 404 for either)", at))
 		}
 	}
 	list := forwardList{place: at, Reservations: make([]reservationRow, 0, len(reservations))}
