@@ -192,7 +192,7 @@ func TestSweepClassifiesAndRecords(t *testing.T) {
 	// The lines as written: an error record is its state alone; a report's has every field.
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.NotContains(t, string(data), "fleet-secret-key")
+	assert.False(t, strings.Contains(string(data), "fleet-secret-key"), "a secret leaked")
 	for line := range strings.Lines(string(data)) {
 		var raw map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal([]byte(line), &raw))

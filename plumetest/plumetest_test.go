@@ -36,7 +36,7 @@ func TestServerEndpoints(t *testing.T) {
 	assert.Equal(t, "mocha-partner", creds.PartnerID)
 	assert.NotEmpty(t, creds.ClientID)
 	assert.NotEmpty(t, creds.ClientSecret)
-	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", creds, &creds, creds), creds.ClientSecret)
+	assert.False(t, strings.Contains(fmt.Sprintf("%v %+v %#v", creds, &creds, creds), creds.ClientSecret), "a secret leaked")
 
 	assert.Equal(t, plumetest.DefaultPartnerID, plumetest.NewServer(t).Credentials().PartnerID)
 }

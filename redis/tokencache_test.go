@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -76,11 +77,11 @@ func TestTokenCacheKeyHidesCredentials(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{cache.Key()}, stored)
 	for _, s := range []string{testCreds.ClientID, testCreds.ClientSecret, testCreds.PartnerID, "sso.example"} {
-		assert.NotContains(t, cache.Key(), s)
+		assert.False(t, strings.Contains(cache.Key(), s), "a secret leaked")
 	}
 	raw, err := sharedClient(t).Get(t.Context(), cache.Key()).Result()
 	require.NoError(t, err)
-	assert.NotContains(t, raw, testCreds.ClientSecret)
+	assert.False(t, strings.Contains(raw, testCreds.ClientSecret), "a secret leaked")
 
 	// Token URL, client id and scope (partner) each make another entry; the secret does not.
 	other := func(mod func(*plume.Credentials)) string {

@@ -52,6 +52,7 @@ delete change them.
   # Try it against the built-in fake's demo subscriber
   plumectl keys list --service-id svc-demo-0001 --fake`,
 		GroupID:           groupSingle,
+		Args:              noKeyArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
 	cmd.AddCommand(a.newKeysListCmd(), a.newKeysCreateCmd(), a.newKeysUpdateCmd(), a.newKeysDeleteCmd())
@@ -81,7 +82,7 @@ The exit status is 1 when the location is not found or has no WiFi network.`,
 
   # Try it against the built-in fake's demo subscriber
   plumectl keys list --service-id svc-demo-0001 --fake`,
-		Args:              noArgs,
+		Args:              noKeyArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := k.check(cmd, false); err != nil {
@@ -398,13 +399,17 @@ func (k *keysFlags) check(cmd *cobra.Command, zoneRequired bool) error {
 	return nil
 }
 
-// noKeyArgs is the Args of keys create: none. Unlike noArgs it does not repeat the argument,
-// which may be a key typed on the command line by mistake.
+// noKeyArgs is the Args of keys (whose subcommand cobra has taken off), keys list and keys
+// create: none. Unlike noArgs, and unlike cobra's "unknown command", it does not repeat the
+// argument, which may be a key typed on the command line by mistake.
 func noKeyArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf(cmd, "takes no argument: the key is read from standard input (--key-stdin)")
+	switch {
+	case len(args) == 0:
+		return nil
+	case cmd.HasSubCommands():
+		return usageErrorf(cmd, "unknown subcommand (not repeated: it may be a key): give list, create, update or delete")
 	}
-	return nil
+	return usageErrorf(cmd, "takes no argument: the key is read from standard input (--key-stdin)")
 }
 
 // keyIDArg is the Args of a command on one key: KEY_ID, 0 to 9, stored in id. A bad one is

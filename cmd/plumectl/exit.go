@@ -100,7 +100,23 @@ func flagError(cmd *cobra.Command, err error) error {
 		}
 		return usageErrorf(cmd, "flag provided but not defined: %s", name)
 	}
+	var invalid *pflag.InvalidValueError
+	if errors.As(err, &invalid) && underKeys(cmd) {
+		// --key-stdin=KEY or --phone=NUMBER: the value may be a key typed where it must not be.
+		return usageErrorf(cmd, "invalid value for --%s (not repeated: it may be a key)", invalid.GetFlag().Name)
+	}
 	return usageErrorf(cmd, "%v", err)
+}
+
+// underKeys reports whether cmd is plumectl keys or one of its subcommands, whose errors
+// never repeat a value from the command line that may be a key.
+func underKeys(cmd *cobra.Command) bool {
+	for ; cmd != nil; cmd = cmd.Parent() {
+		if cmd.Name() == "keys" && cmd.HasParent() && !cmd.Parent().HasParent() {
+			return true
+		}
+	}
+	return false
 }
 
 // exit prints what err has to say and returns the exit status it stands for; cmd is the

@@ -90,7 +90,7 @@ func TestTokenErrors(t *testing.T) {
 				m := res.object(t)
 				assert.Equal(t, tc.code, m["error"])
 				assert.NotEmpty(t, m["error_description"])
-				assert.NotContains(t, string(res.body), cred.ClientSecret)
+				assert.False(t, strings.Contains(string(res.body), cred.ClientSecret), "a secret leaked")
 			})
 		}
 	})
