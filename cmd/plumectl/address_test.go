@@ -13,7 +13,8 @@ import (
 // --fake: the demo subscriber, or a CSV's rows, with short reboot and speed-test timings.
 
 // assertNoSupportSecrets checks that no output carries a WiFi key (the demo's or a CSV's), a
-// token or an authorization header.
+// token or an authorization header, and ends the test at once if one does, so that no later
+// assertion prints the output.
 func assertNoSupportSecrets(t *testing.T, outputs ...string) {
 	t.Helper()
 	all := strings.Join(outputs, "\n")
@@ -22,7 +23,7 @@ func assertNoSupportSecrets(t *testing.T, outputs ...string) {
 		"a bearer token": "Bearer", "a Basic header": "Basic ", "a token answer": "access_token",
 	} {
 		// Named, not printed: assert.NotContains would print the output and the secret.
-		assert.False(t, strings.Contains(all, s), "%s leaked into the output", name)
+		require.False(t, strings.Contains(all, s), "%s leaked into the output", name)
 	}
 }
 

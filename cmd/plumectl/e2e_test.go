@@ -129,14 +129,15 @@ func decodeReport(t *testing.T, stdout string) report {
 	return rep
 }
 
-// assertNoSecrets checks that no output carries a WiFi key, the client secret or a token.
+// assertNoSecrets checks that no output carries a WiFi key, the client secret or a token,
+// and ends the test at once if one does, so that no later assertion prints the output.
 func assertNoSecrets(t *testing.T, creds plume.Credentials, outputs ...string) {
 	t.Helper()
 	all := strings.Join(outputs, "\n")
 	// Named, not printed: assert.NotContains would print the output and the secret.
-	assert.False(t, strings.Contains(all, "wifi-secret"), "a CSV WiFi key leaked into the output")
-	assert.False(t, strings.Contains(all, creds.ClientSecret), "the client secret leaked into the output")
-	assert.False(t, strings.Contains(all, "eyJ"), "a JWT leaked into the output")
+	require.False(t, strings.Contains(all, "wifi-secret"), "a CSV WiFi key leaked into the output")
+	require.False(t, strings.Contains(all, creds.ClientSecret), "the client secret leaked into the output")
+	require.False(t, strings.Contains(all, "eyJ"), "a JWT leaked into the output")
 }
 
 // TestBinaryEndToEnd builds plumectl and runs each command against a fake started here,
