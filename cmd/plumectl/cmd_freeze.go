@@ -38,7 +38,8 @@ func (a *app) newFreezeCmd() *cobra.Command {
   --mac MAC | --person ID   the device (Devices.Freeze), or every device assigned to the
                             person (Persons.Freeze), frozen:
     --forever               until unfrozen (plumectl unfreeze --forever)
-    --suspend               until unfrozen with unfreeze --suspend: unfreeze --all leaves it
+    --suspend               until unfrozen with unfreeze --suspend (unfreeze --all leaves
+                            it, in the reading unfreeze --help explains)
     --until DURATION|TIME   until DURATION from now (90m, 2h30m, 7d) or an RFC 3339 TIME
                             (2026-12-24T18:00:00Z); then it lapses by itself
     --replace               remove the device's or person's other freezes first, but a

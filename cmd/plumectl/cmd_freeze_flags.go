@@ -32,11 +32,11 @@ func (s *freezeFlags) add(cmd *cobra.Command, freeze bool) {
 		fl.BoolVar(&s.forever, "forever", false, "remove the forever freeze")
 		fl.BoolVar(&s.suspend, "suspend", false, "remove the suspend freeze")
 		fl.BoolVar(&s.untilKind, "until", false, "remove the freeze until a time (autoExpire)")
-		fl.BoolVar(&s.all, "all", false, "remove every freeze but a suspend one (ClearFreezes)")
+		fl.BoolVar(&s.all, "all", false, "remove every freeze but a suspend one (ClearFreezes, as the fake does; the reference does not say)")
 		return
 	}
 	fl.BoolVar(&s.forever, "forever", false, "freeze until unfrozen")
-	fl.BoolVar(&s.suspend, "suspend", false, "suspend: a freeze that only unfreeze --suspend removes")
+	fl.BoolVar(&s.suspend, "suspend", false, "suspend: a freeze unfreeze --suspend removes (and unfreeze --all leaves, as the fake does)")
 	fl.StringArrayVar(&s.macs, "mac", nil, "the client device's `MAC` address; with --location-wide, a device to freeze (repeatable)")
 	fl.StringArrayVar(&s.persons, "person", nil, "the person's `id`, or nickname; with --location-wide, a person whose devices to freeze (repeatable)")
 	fl.BoolVar(&s.locationWide, "location-wide", false, "the location-wide freeze, with --until: the --mac devices and the --person devices, else every device")

@@ -89,7 +89,7 @@ func (o freezeOutcome) text() string {
 	case "unfreeze":
 		what = freezeKindText(o.Kind) + " removed"
 	default: // clear_freezes
-		what = "every freeze removed but a suspend freeze"
+		what = "freezes cleared (ClearFreezes: every freeze but a suspend one, in the fake's reading)"
 	}
 	return fmt.Sprintf("%s at %s: %s", subject, o.place, what)
 }
