@@ -89,7 +89,7 @@ func (o freezeOutcome) text() string {
 	case "unfreeze":
 		what = freezeKindText(o.Kind) + " removed"
 	default: // clear_freezes
-		what = "freezes cleared (ClearFreezes: every freeze but a suspend one, in docs/plume-support-api.md's reading)"
+		what = "freezes cleared (ClearFreezes)"
 	}
 	return fmt.Sprintf("%s at %s: %s", subject, o.place, what)
 }
