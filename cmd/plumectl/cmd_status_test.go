@@ -124,7 +124,7 @@ func TestStatusAndSweepBinary(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "fleet.csv")
 	require.NoError(t, os.WriteFile(path, []byte(csv.String()), 0o600))
-	stdout, stderr, code = run(t, "sweep", "--csv", path, "--rate", "1000", "--output", "-", "--summary", "json")
+	stdout, stderr, code = run(t, "sweep", "--csv", path, "--rate", "1000", "--records", "-", "--output", "json")
 	require.Equal(t, exitOK, code, stderr)
 	var records int
 	for line := range strings.Lines(stdout) {

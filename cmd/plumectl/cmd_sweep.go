@@ -18,7 +18,7 @@ import (
 
 // sweepFlags are the flags of plumectl sweep.
 type sweepFlags struct {
-	csv, journal, output, summary string
+	csv, journal, records, output string
 	workers                       int
 	rate                          float64
 	dryRun, fake                  bool
@@ -41,11 +41,11 @@ location), or service_id, or serial (a node claimed there), or gateway (5 calls)
 onboarding file can be swept as it is. Each location's record (its ids, state, problems,
 node count, connected devices, open alerts, last speed test, or error kind) is one JSON line
 of the journal, FILE.sweep.journal.jsonl by default, written as it finishes: run the same
-command again and the locations recorded are skipped, those in error tried again. --output
-FILE writes, at the end, one record per location of the whole sweep (this run and the
-earlier ones), "-" for standard output; the summary then goes to standard error. A progress
-bar shows on stderr; the summary counts the locations by state and lists the first offline
-ones and errors.
+command again and the locations recorded are skipped, those in error tried again.
+--records FILE writes, at the end, one record per location of the whole sweep (this run and
+the earlier ones), "-" for standard output; the summary then goes to standard error. A
+progress bar shows on stderr; the summary counts the locations by state and lists the first
+offline ones and errors (--output json: as one JSON object).
 
 With --fake it runs against a built-in fake Plume Cloud holding a demo fleet: svc-demo-0001
 (an extender offline), svc-demo-0002 (online), svc-demo-0003 (offline) and svc-demo-0004 (a
@@ -55,11 +55,11 @@ journal in a temporary file, unless --journal names one.
 The exit status is 0 when every location has a record (offline and degraded ones included),
 1 when some could not be read or did not run, 3 when the sweep could not run, 130 when
 interrupted.`,
-		Example: `  plumectl sweep --csv fleet.csv --output fleet-health.jsonl
-  plumectl sweep --csv customers.csv --workers 8 --summary json
+		Example: `  plumectl sweep --csv fleet.csv --records fleet-health.jsonl
+  plumectl sweep --csv customers.csv --workers 8 --output json
 
   # After an interruption: the locations recorded are skipped
-  plumectl sweep --csv fleet.csv --output fleet-health.jsonl
+  plumectl sweep --csv fleet.csv --records fleet-health.jsonl
 
   # Try it against the built-in fake's demo fleet
   printf 'service_id\nsvc-demo-0001\nsvc-demo-0002\nsvc-demo-0003\nsvc-demo-0004\n' > demo.csv
@@ -77,16 +77,15 @@ interrupted.`,
 	fs := cmd.Flags()
 	fs.StringVar(&f.csv, "csv", "", "the CSV `file` of locations (required)")
 	fs.StringVar(&f.journal, "journal", "", "the journal `file`, a record per line (default FILE.sweep.journal.jsonl; \"none\": a temporary one)")
-	fs.StringVar(&f.output, "output", "", "write one record per location to this `file` at the end (\"-\": standard output)")
-	fs.StringVar(&f.summary, "summary", outputText, "summary `format`: text or json")
+	fs.StringVar(&f.records, "records", "", "write one record per location to this `file` at the end (\"-\": standard output)")
+	addOutputFlag(cmd, &f.output, "summary `format`: text or json")
 	fs.IntVar(&f.workers, "workers", batch.DefaultWorkers, "locations in flight")
 	fs.Float64Var(&f.rate, "rate", plume.DefaultRateLimit, "requests per second")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check the CSV and the journal; send nothing")
 	fs.BoolVar(&f.fake, "fake", false, "run against a built-in fake Plume Cloud holding a demo fleet")
 	_ = cmd.MarkFlagFilename("csv", "csv")
 	_ = cmd.MarkFlagFilename("journal", "jsonl")
-	_ = cmd.MarkFlagFilename("output", "jsonl")
-	completeFlagWith(cmd, "summary", outputText, outputJSON)
+	_ = cmd.MarkFlagFilename("records", "jsonl")
 	return cmd
 }
 
@@ -94,17 +93,17 @@ func (f *sweepFlags) check(cmd *cobra.Command) error {
 	switch {
 	case f.csv == "":
 		return usageErrorf(cmd, "--csv FILE is required")
-	case f.output == outputText || f.output == outputJSON:
-		return usageErrorf(cmd, "--output names the file of the records; the summary's format is --summary %s", f.output)
 	case f.workers < 1:
 		return usageErrorf(cmd, "--workers must be at least 1")
 	case !(f.rate > 0) || math.IsNaN(f.rate):
 		return usageErrorf(cmd, "--rate must be above 0")
-	case f.dryRun && f.output != "":
-		return usageErrorf(cmd, "--output goes without --dry-run")
+	case f.records == outputText || f.records == outputJSON:
+		return usageErrorf(cmd, "--records names the file of the records; the summary's format is --output %s", f.records)
+	case f.dryRun && f.records != "":
+		return usageErrorf(cmd, "--records goes without --dry-run")
 	}
-	if err := checkOutput(f.summary); err != nil {
-		return usageErrorf(cmd, "%s", strings.Replace(err.Error(), "--output", "--summary", 1))
+	if err := checkOutput(f.output); err != nil {
+		return usageErrorf(cmd, "%v", err)
 	}
 	return nil
 }
@@ -160,10 +159,10 @@ func (a *app) runSweep(ctx context.Context, f *sweepFlags) error {
 		}
 	}
 	out := a.stdout
-	if f.output == "-" {
+	if f.records == "-" {
 		out = a.stderr
 	}
-	if err := rep.write(out, f.summary); err != nil {
+	if err := rep.write(out, f.output); err != nil {
 		return err
 	}
 	return exitWith(batchStatus(ctx, &sum.Summary, runErr))
@@ -216,7 +215,7 @@ func (f *sweepFlags) openJournal() (j *batch.Journal, temporary string, err erro
 	return j, temporary, err
 }
 
-// export writes the record of each location of the journal to --output (stdout for "-";
+// export writes the record of each location of the journal to --records (stdout for "-";
 // none: it only counts them) and returns the counts of the whole sweep.
 func (f *sweepFlags) export(journalPath string, stdout io.Writer) (batch.SweepCounts, error) {
 	in, err := os.Open(journalPath)
@@ -225,12 +224,12 @@ func (f *sweepFlags) export(journalPath string, stdout io.Writer) (batch.SweepCo
 	}
 	defer in.Close()
 	var out io.Writer = io.Discard
-	switch f.output {
+	switch f.records {
 	case "":
 	case "-":
 		out = stdout
 	default:
-		file, err := os.OpenFile(f.output, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+		file, err := os.OpenFile(f.records, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 		if err != nil {
 			return batch.SweepCounts{}, err
 		}

@@ -17,7 +17,7 @@ type sweepReport struct {
 	Command  string `json:"command"`
 	CSV      string `json:"csv"`
 	Journal  string `json:"journal,omitempty"` // none when temporary
-	Output   string `json:"output,omitempty"`
+	Records  string `json:"records,omitempty"`
 	DryRun   bool   `json:"dry_run,omitempty"`
 	Fake     bool   `json:"fake,omitempty"`
 	Read     int    `json:"read"`
@@ -42,7 +42,7 @@ type sweepReport struct {
 
 func newSweepReport(f *sweepFlags, journal *batch.Journal, temporary bool, sum *batch.SweepSummary, runErr error) *sweepReport {
 	r := &sweepReport{
-		Command: "sweep", CSV: f.csv, Output: f.output, DryRun: f.dryRun, Fake: f.fake,
+		Command: "sweep", CSV: f.csv, Records: f.records, DryRun: f.dryRun, Fake: f.fake,
 		Read: sum.Read, WouldRun: sum.WouldRun, ThisRun: sum.SweepCounts,
 		Skipped: sum.Skipped, Interrupted: sum.Interrupted, NotStarted: sum.NotStarted,
 		ErrorsByKind: sum.Kinds, Offline: sum.OfflineEntries, Errors: sum.Failures,
@@ -157,8 +157,8 @@ func (r *sweepReport) closingLine() string {
 	if r.Journal != "" {
 		fmt.Fprintf(&b, "; journal %s", r.Journal)
 	}
-	if r.Output != "" && r.Output != "-" && !r.DryRun {
-		fmt.Fprintf(&b, "; records %s", r.Output)
+	if r.Records != "" && r.Records != "-" && !r.DryRun {
+		fmt.Fprintf(&b, "; records %s", r.Records)
 	}
 	if r.Fake {
 		b.WriteString("; against the built-in fake")

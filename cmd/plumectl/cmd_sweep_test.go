@@ -33,7 +33,7 @@ func TestSweepFake(t *testing.T) {
 		dir := t.TempDir()
 		csv := demoCSV(t, dir, "svc-nowhere\r\n", "\"svc-stray\r\n")
 		out := filepath.Join(dir, "health.jsonl")
-		stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--output", out)
+		stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--records", out)
 		assert.Equal(t, exitFailed, code, "a location could not be read: %s", stderr)
 		for _, want := range []string{
 			"\nonline       1\n", "\ndegraded     2\n", "\noffline      1\n", "\nerror        2\n",
@@ -67,7 +67,7 @@ func TestSweepFake(t *testing.T) {
 		dir := t.TempDir()
 		csv := demoCSV(t, dir, "svc-nowhere\r\n")
 		journal := filepath.Join(dir, "j.jsonl")
-		args := []string{"sweep", "--csv", csv, "--fake", "--rate", "1000", "--journal", journal, "--summary", "json", "--workers", "3"}
+		args := []string{"sweep", "--csv", csv, "--fake", "--rate", "1000", "--journal", journal, "--output", "json", "--workers", "3"}
 		stdout, stderr, code := runApp(t, args...)
 		assert.Equal(t, exitFailed, code, stderr)
 		var rep sweepReport
@@ -101,7 +101,7 @@ func TestSweepFake(t *testing.T) {
 	t.Run("an onboarding file is onboarded into the fake and swept", func(t *testing.T) {
 		t.Parallel()
 		csv := writeCSV(t, t.TempDir(), "c.csv", 1, 3)
-		stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--summary", "json")
+		stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--output", "json")
 		require.Equal(t, exitOK, code, stderr)
 		assert.Contains(t, stderr, "Seeded the fake: onboarded 3 rows")
 		var rep sweepReport
@@ -130,11 +130,11 @@ func TestSweepUsageAndErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"sweep"}, "--csv FILE is required"},
-		{[]string{"sweep", "--csv", csv, "--output", "json"}, "the summary's format is --summary json"},
-		{[]string{"sweep", "--csv", csv, "--summary", "xml"}, "--summary must be text or json"},
+		{[]string{"sweep", "--csv", csv, "--records", "json"}, "the summary's format is --output json"},
+		{[]string{"sweep", "--csv", csv, "--output", "xml"}, "--output must be text or json"},
 		{[]string{"sweep", "--csv", csv, "--workers", "0"}, "--workers must be at least 1"},
 		{[]string{"sweep", "--csv", csv, "--rate", "0"}, "--rate must be above 0"},
-		{[]string{"sweep", "--csv", csv, "--dry-run", "--output", "x.jsonl"}, "--output goes without --dry-run"},
+		{[]string{"sweep", "--csv", csv, "--dry-run", "--records", "x.jsonl"}, "--records goes without --dry-run"},
 		{[]string{"sweep", "--csv", csv, "extra"}, `unexpected argument "extra"`},
 	} {
 		_, stderr, code := runApp(t, tc.args...)
@@ -147,7 +147,7 @@ func TestSweepUsageAndErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "no column names a location")
 
-	stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--output", filepath.Join(dir, "no-such-dir", "out.jsonl"))
+	stdout, stderr, code := runApp(t, "sweep", "--csv", csv, "--fake", "--rate", "1000", "--records", filepath.Join(dir, "no-such-dir", "out.jsonl"))
 	assert.Equal(t, exitError, code, "the records could not be written: %s", stderr)
 	assert.Contains(t, stdout, "\nonline       1\n", "the summary still shows what ran")
 	assert.Contains(t, stdout, "stopped: open ")
