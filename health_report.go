@@ -18,7 +18,8 @@ const SlowDownloadMbps = 25.0
 
 // HealthReport is what Health found at a location: the report a support agent reads first.
 // Problems lists what needs attention in plain words; Missing names the parts that could
-// not be read (their cause is in Problems).
+// not be read (their cause is in Problems); Notes says what the report cannot tell and needs
+// no action (no speed test has run yet).
 type HealthReport struct {
 	CustomerID       string             `json:"customerId"`
 	LocationID       string             `json:"locationId"`
@@ -34,6 +35,7 @@ type HealthReport struct {
 	LastSpeedTest    *SpeedTestResult   `json:"lastSpeedTest"`    // nil when there is none or it could not be read
 	Problems         []string           `json:"problems"`
 	Missing          []string           `json:"missing,omitempty"` // of "topology", "alerts", "speed test"
+	Notes            []string           `json:"notes,omitempty"`   // "no speed test yet"
 	At               time.Time          `json:"at"`                // the topology's timestamp, else when the report was made
 }
 
@@ -67,7 +69,10 @@ type HealthReport struct {
 //	1 open alert on device aa:bb:cc:dd:ee:ff: poorHealth
 //	alerts unavailable: HTTP 503: …
 //	last speed test 12.3 Mbps down (below 25 Mbps) | last speed test failed
-//	no speed test yet | speed test unavailable: HTTP 404: …
+//	speed test unavailable: HTTP 404: …
+//
+// A location whose nodes have never run a speed test has no problem for it: Notes says "no
+// speed test yet", so that a new install reads as healthy.
 //
 // A node is named by its nickname, else its default name, else its id; "since" is its
 // connectionStateChangeAt in UTC, with the date when it is not the report's day, and is left
@@ -203,7 +208,7 @@ func (p *healthParts) report(customerID, locationID string, now time.Time) *Heal
 		r.Missing = append(r.Missing, "speed test")
 		problems = append(problems, "speed test unavailable: "+problemCause(p.dashboardErr))
 	case p.dashboard == nil || p.dashboard.SpeedTest == nil:
-		problems = append(problems, "no speed test yet")
+		r.Notes = []string{"no speed test yet"}
 	default:
 		r.LastSpeedTest = p.dashboard.SpeedTest
 		problems = append(problems, speedProblems(r.LastSpeedTest)...)

@@ -165,7 +165,8 @@ func TestHealthOfALocationWithoutNodes(t *testing.T) {
 	assert.Equal(t, []string{"topology"}, r.Missing)
 	require.NotEmpty(t, r.Problems)
 	assert.Contains(t, r.Problems[0], "topology unknown (HTTP 404")
-	assert.Contains(t, r.Problems, "no speed test yet")
+	assert.NotContains(t, r.Problems, "no speed test yet", "not a problem")
+	assert.Equal(t, []string{"no speed test yet"}, r.Notes)
 
 	_, err = s.c.Health(t.Context(), s.customerID, "5f0000000000000000000000")
 	assert.ErrorIs(t, err, plume.ErrNotFound, "an unknown location")

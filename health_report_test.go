@@ -242,7 +242,8 @@ func TestHealthNoNodesNoSpeedTest(t *testing.T) {
 
 	r, err := c.Health(t.Context(), locTestCustomer, locTestLocation)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"no nodes claimed", "no speed test yet"}, r.Problems)
+	assert.Equal(t, []string{"no nodes claimed"}, r.Problems)
+	assert.Equal(t, []string{"no speed test yet"}, r.Notes, "a note, not a problem")
 	assert.Empty(t, r.Missing)
 	assert.Empty(t, r.GatewayID)
 	assert.NotNil(t, r.Alerts)
@@ -337,7 +338,7 @@ func TestHealthReportWording(t *testing.T) {
 		{
 			"gateway state known only at the location level",
 			healthParts{summary: &Summary{Topology: Topology{GatewayConnectionState: "disconnected", NodeClaimedCount: 1, Raw: []byte(`{}`)}}},
-			[]string{"gateway offline", "no speed test yet"},
+			[]string{"gateway offline"},
 		},
 		{
 			"residential gateway and a nickname-less extender",
@@ -346,7 +347,7 @@ func TestHealthReportWording(t *testing.T) {
 				{ID: "G1", ResidentialGateway: true, ConnectionState: "Connected"},
 				{ID: "E2", ConnectionState: ""},
 			}}}},
-			[]string{"extender Pod 7 offline since 14:30 UTC", "no speed test yet"},
+			[]string{"extender Pod 7 offline since 14:30 UTC"},
 		},
 		{
 			"a fast test and a failed one",
@@ -382,6 +383,11 @@ func TestHealthReportWording(t *testing.T) {
 			t.Parallel()
 			r := tc.parts.report("c", "l", day)
 			assert.Equal(t, tc.want, r.Problems)
+			if tc.parts.dashboard == nil && tc.parts.dashboardErr == nil {
+				assert.Equal(t, []string{"no speed test yet"}, r.Notes)
+			} else {
+				assert.Empty(t, r.Notes)
+			}
 		})
 	}
 }

@@ -23,7 +23,7 @@ const (
 	// StateOnline: the gateway is connected and the report lists no problem.
 	StateOnline HealthState = "online"
 	// StateDegraded: the gateway is connected and the report lists at least one problem (an
-	// extender offline, an open alert, a slow or missing speed test, service suspended…).
+	// extender offline, an open alert, a slow or failed speed test, service suspended…).
 	StateDegraded HealthState = "degraded"
 	// StateOffline: the gateway is not connected, or no gateway is known to be (no node
 	// claimed, or the cloud knows no topology for the location).
@@ -66,8 +66,10 @@ type HealthRecord struct {
 	Problems []string `json:"problems"`
 	// Missing names the parts of the report that could not be read: "topology", "alerts",
 	// "speed test".
-	Missing []string  `json:"missing,omitempty"`
-	At      time.Time `json:"at"` // the report's time: the topology's timestamp
+	Missing []string `json:"missing,omitempty"`
+	// Notes are the report's: what it cannot tell and needs no action ("no speed test yet").
+	Notes []string  `json:"notes,omitempty"`
+	At    time.Time `json:"at"` // the report's time: the topology's timestamp
 }
 
 // SpeedTestRecord is the last speed test of a location, as a sweep records it.
@@ -107,6 +109,7 @@ func RecordOf(r *plume.HealthReport) *HealthRecord {
 		ConnectedDevices: r.ConnectedDevices,
 		Problems:         append([]string{}, r.Problems...),
 		Missing:          append([]string(nil), r.Missing...),
+		Notes:            append([]string(nil), r.Notes...),
 		At:               r.At.UTC(),
 	}
 	for i := range r.Nodes {

@@ -246,7 +246,8 @@ func TestClassifyHealth(t *testing.T) {
 	assert.Equal(t, batch.StateError, batch.ClassifyHealth(nil))
 	assert.Equal(t, batch.StateOffline, batch.ClassifyHealth(&plume.HealthReport{Problems: []string{}}))
 	assert.Equal(t, batch.StateOffline, batch.ClassifyHealth(&plume.HealthReport{Problems: []string{"topology unknown (HTTP 404)"}}))
-	assert.Equal(t, batch.StateDegraded, batch.ClassifyHealth(&plume.HealthReport{GatewayOnline: true, Problems: []string{"no speed test yet"}}))
+	assert.Equal(t, batch.StateDegraded, batch.ClassifyHealth(&plume.HealthReport{GatewayOnline: true, Problems: []string{"last speed test failed"}}))
+	assert.Equal(t, batch.StateOnline, batch.ClassifyHealth(&plume.HealthReport{GatewayOnline: true, Problems: []string{}, Notes: []string{"no speed test yet"}}), "a note is no problem")
 	assert.Equal(t, batch.StateOnline, batch.ClassifyHealth(&plume.HealthReport{GatewayOnline: true, Problems: []string{}}))
 
 	rep := &plume.HealthReport{
@@ -255,8 +256,10 @@ func TestClassifyHealth(t *testing.T) {
 		Alerts:        &plume.Alerts{Nodes: []plume.Alert{{ID: "P", Types: []string{"poorHealth"}, Details: []plume.AlertDetail{{Type: "poorHealth", State: "active"}}}}},
 		LastSpeedTest: &plume.SpeedTestResult{Status: "completed", DownloadMbps: 100, UploadMbps: 20, Latency: 9 * time.Millisecond},
 		Problems:      []string{"extender P offline"},
+		Notes:         []string{"a note"},
 	}
 	h := batch.RecordOf(rep)
+	assert.Equal(t, []string{"a note"}, h.Notes)
 	assert.Equal(t, batch.StateDegraded, h.State)
 	assert.Equal(t, 2, h.Nodes)
 	assert.Equal(t, 1, h.NodesOnline)

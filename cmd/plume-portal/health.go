@@ -15,6 +15,7 @@ import (
 // healthView is the Health report as the page shows it, problems first.
 type healthView struct {
 	Problems         []string
+	Notes            []string // what the report cannot tell and needs no action
 	Missing          []string
 	TopologyKnown    bool
 	AlertsKnown      bool
@@ -31,7 +32,7 @@ type healthView struct {
 
 func newHealthView(rep *plume.HealthReport) *healthView {
 	v := &healthView{
-		Problems: plainProblems(rep.Problems), Missing: rep.Missing, TopologyKnown: !slices.Contains(rep.Missing, "topology"),
+		Problems: plainProblems(rep.Problems), Notes: rep.Notes, Missing: rep.Missing, TopologyKnown: !slices.Contains(rep.Missing, "topology"),
 		AlertsKnown: rep.Alerts != nil, GatewayOnline: rep.GatewayOnline, HasGateway: rep.GatewayID != "",
 		NodesTotal: len(rep.Nodes), ConnectedDevices: rep.ConnectedDevices, Onboarding: rep.OnboardingStatus, At: sinceText(rep.At),
 	}

@@ -51,6 +51,11 @@ func TestHealthViewAndNodesFromTheReport(t *testing.T) {
 		t.Errorf("Bedroom is not drawn under Pod 1 under the gateway: %v", y)
 	}
 
+	fresh := newHealthView(&plume.HealthReport{GatewayOnline: true, Problems: []string{}, Notes: []string{"no speed test yet"}})
+	if len(fresh.Problems) != 0 || strings.Join(fresh.Notes, "|") != "no speed test yet" {
+		t.Errorf("a location without a speed test: problems %q, notes %q", fresh.Problems, fresh.Notes)
+	}
+
 	unknown := newHealthView(&plume.HealthReport{Missing: []string{"topology"}, Problems: []string{"topology unknown (HTTP 404: There is no method to handle GET /api/x)"}})
 	if unknown.TopologyKnown || strings.Contains(unknown.Problems[0], "HTTP") || !strings.HasPrefix(unknown.Problems[0], "topology unknown:") {
 		t.Errorf("unknown topology: %+v", unknown)

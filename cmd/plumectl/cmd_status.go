@@ -23,7 +23,7 @@ func (a *app) newStatusCmd() *cobra.Command {
 		Short: "Report the health of one location: problems first, then its mesh",
 		Long: `status reads the health of one location (Client.Health: the location, its summary, its
 alerts and its dashboard, 4 API calls) and prints what needs attention first, in plain
-words: an extender offline and since when, open alerts, a slow or missing speed test, a
+words: an extender offline and since when, open alerts, a slow or failed speed test, a
 suspended service. Then it draws the mesh as a tree, the gateway first and each extender
 under the node it connects through (the topology's leafToRoot), with its connection state,
 backhaul, connected devices and firmware; then the service level, the open alerts and the
@@ -158,6 +158,9 @@ func (v statusView) print(w io.Writer) error {
 		for _, p := range v.Problems {
 			fmt.Fprintf(w, "  ! %s\n", p)
 		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  (%s)\n", n)
 	}
 	if len(v.Mesh) > 0 {
 		fmt.Fprintln(w, "\nMesh:")

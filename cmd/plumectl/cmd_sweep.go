@@ -32,7 +32,7 @@ func (a *app) newSweepCmd() *cobra.Command {
 		Long: `sweep reads the health of each location of the CSV file (Client.Health, as plumectl status
 does) with --workers in flight sharing one rate budget of --rate requests per second, and
 classes each location: online (the gateway connected, no problem), degraded (the gateway
-connected, some problem: an extender offline, an open alert, a slow or missing speed test),
+connected, some problem: an extender offline, an open alert, a slow or failed speed test),
 offline (the gateway not connected), or error (no report could be made: its error kind says
 why; this does not stop the sweep).
 
