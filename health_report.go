@@ -24,6 +24,7 @@ type HealthReport struct {
 	CustomerID       string             `json:"customerId"`
 	LocationID       string             `json:"locationId"`
 	LocationName     string             `json:"locationName"`
+	ServiceID        string             `json:"serviceId"` // the location's serviceId; "" when it has none
 	ServiceLevel     ServiceLevelStatus `json:"serviceLevel"` // "" when the location carries none
 	MonitorMode      bool               `json:"monitorMode"`  // the location's monitorMode.enable, or the summary's
 	OnboardingStatus string             `json:"onboardingStatus"`
@@ -168,7 +169,7 @@ func (p *healthParts) report(customerID, locationID string, now time.Time) *Heal
 	r := &HealthReport{CustomerID: customerID, LocationID: locationID, Nodes: []NodeStatus{}, At: now}
 	var problems []string
 	if loc := p.location; loc != nil {
-		r.LocationName, r.MonitorMode = loc.Name, loc.MonitorMode
+		r.LocationName, r.ServiceID, r.MonitorMode = loc.Name, loc.ServiceID, loc.MonitorMode
 		if loc.ServiceLevel != nil {
 			r.ServiceLevel = loc.ServiceLevel.Status
 		}

@@ -82,7 +82,7 @@ const (
 )
 
 // hrLocationBody is a location at full service, monitor mode off.
-const hrLocationBody = `{"id":"` + locTestLocation + `","name":"Home","customerId":"` + locTestCustomer + `","serviceLevel":{"status":"fullService"},"monitorMode":{"enable":false}}`
+const hrLocationBody = `{"id":"` + locTestLocation + `","name":"Home","serviceId":"SVC-000123","customerId":"` + locTestCustomer + `","serviceLevel":{"status":"fullService"},"monitorMode":{"enable":false}}`
 
 // healthRoutes are the four answers of a location with one extender down.
 func healthRoutes(t *testing.T) map[string]queued {
@@ -104,6 +104,7 @@ func TestHealth(t *testing.T) {
 	assert.Equal(t, locTestCustomer, r.CustomerID)
 	assert.Equal(t, locTestLocation, r.LocationID)
 	assert.Equal(t, "Home", r.LocationName)
+	assert.Equal(t, "SVC-000123", r.ServiceID, "from the location read")
 	assert.Equal(t, FullService, r.ServiceLevel)
 	assert.False(t, r.MonitorMode)
 	assert.Equal(t, "onboardingComplete", r.OnboardingStatus)

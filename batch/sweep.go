@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -237,6 +238,7 @@ func (r *Runner) health(ctx context.Context, row Row, e *Entry) error {
 		return err
 	}
 	e.CustomerID, e.LocationID = rep.CustomerID, rep.LocationID
+	e.ServiceID = cmp.Or(e.ServiceID, rep.ServiceID)
 	e.Health = RecordOf(rep)
 	return nil
 }

@@ -159,6 +159,7 @@ func TestSweepClassifiesAndRecords(t *testing.T) {
 		assert.Equal(t, s.want, h.State, e.Key)
 		assert.Equal(t, s.customerID, e.CustomerID, e.Key)
 		assert.Equal(t, s.locationID, e.LocationID, e.Key)
+		assert.Equal(t, s.serviceID, e.ServiceID, "%s: the row's, else the report's", e.Key)
 		assert.Equal(t, 1+len(s.pods), h.Nodes, e.Key)
 		assert.Equal(t, 1+len(s.pods)-len(s.down), h.NodesOnline, e.Key)
 		assert.Equal(t, s.want != batch.StateOffline, h.GatewayOnline, e.Key)

@@ -148,7 +148,11 @@ func (v statusView) print(w io.Writer) error {
 	if r.GatewayOnline {
 		gateway = "gateway online"
 	}
-	fmt.Fprintf(w, "%s: %s\n", cmp.Or(r.LocationName, "Location"), v.place)
+	fmt.Fprintf(w, "%s: %s", cmp.Or(r.LocationName, "Location"), v.place)
+	if r.ServiceID != "" {
+		fmt.Fprintf(w, ", service id %s", r.ServiceID)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%s: %s, %d of %d nodes online, %d devices connected\n\n",
 		strings.ToUpper(string(v.State)), gateway, online, len(r.Nodes), r.ConnectedDevices)
 	if len(v.Problems) == 0 {

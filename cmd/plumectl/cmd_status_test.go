@@ -23,7 +23,7 @@ func TestStatusFake(t *testing.T) {
 		stdout, stderr, code := runApp(t, "status", demoServiceID, "--fake")
 		require.Equal(t, exitOK, code, stderr)
 		assert.Contains(t, stderr, "built-in fake")
-		assert.Regexp(t, `^Home: location \w+ of customer \w+\nDEGRADED: gateway online, 2 of 3 nodes online, 4 devices connected\n`, stdout)
+		assert.Regexp(t, `^Home: location \w+ of customer \w+, service id svc-demo-0001\nDEGRADED: gateway online, 2 of 3 nodes online, 4 devices connected\n`, stdout)
 		assert.Regexp(t, `Problems \(1\):\n  ! extender .*0002 offline since \d\d:\d\d UTC\n`, stdout)
 		assert.Regexp(t, `\n  Gateway .*\(GW-DEMO-0001\) +connected +ethernet +2 +1\.0\.0\n`, stdout)
 		assert.Regexp(t, `\n  ├─ .*\(POD-DEMO-0001\) +connected +wifi +2 +1\.0\.0\n`, stdout)
