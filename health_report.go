@@ -24,7 +24,7 @@ type HealthReport struct {
 	CustomerID       string             `json:"customerId"`
 	LocationID       string             `json:"locationId"`
 	LocationName     string             `json:"locationName"`
-	ServiceID        string             `json:"serviceId"` // the location's serviceId; "" when it has none
+	ServiceID        string             `json:"serviceId"`    // the location's serviceId; "" when it has none
 	ServiceLevel     ServiceLevelStatus `json:"serviceLevel"` // "" when the location carries none
 	MonitorMode      bool               `json:"monitorMode"`  // the location's monitorMode.enable, or the summary's
 	OnboardingStatus string             `json:"onboardingStatus"`
