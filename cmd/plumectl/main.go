@@ -1,6 +1,8 @@
 // Command plumectl onboards, offboards, suspends and looks up Plume customers, one at a time
 // or thousands from a CSV file, at the API's full rate budget and resumably: every finished
-// row is a line in a journal, and running the same command again skips the rows done.
+// row is a line in a journal, and running the same command again skips the rows done. For
+// support staff it reads a location's health or a whole fleet's, and acts on one location:
+// its devices, nodes, firmware, speed tests, HomePass keys, port forwards and freezes.
 //
 //	plumectl onboard  --csv FILE [--journal FILE] [--workers N] [--dry-run]
 //	plumectl offboard --csv FILE [--rma] ...
@@ -9,6 +11,12 @@
 //	plumectl rma SERIAL...
 //	plumectl lookup   --account ID | --serial S | --service-id X
 //	plumectl token
+//	plumectl status SERVICE_ID | SERIAL | CUSTOMER_ID/LOCATION_ID
+//	plumectl sweep    --csv FILE [--records FILE]
+//	plumectl devices | reboot | steer | firmware | speedtest LOCATION ...
+//	plumectl keys list|create|update|delete LOCATION ...
+//	plumectl portforward list|add|update|delete LOCATION ...
+//	plumectl freeze | unfreeze LOCATION ...
 //	plumectl help [COMMAND]
 //	plumectl completion bash|zsh|fish|powershell
 //
