@@ -41,13 +41,15 @@ func (a *app) newKeysCmd() *cobra.Command {
 		Use:   "keys",
 		Short: "List, create, update or delete a location's HomePass keys",
 		Long: `keys list shows the HomePass keys of a location's WiFi network; keys create, update and
-delete change them.
+delete change them. keys zones list, create, update and delete do the same for the network's
+access zones (keys zones --help).
 
 ` + keysHelp,
 		Example: `  plumectl keys list --service-id svc-000001
   printf '%s\n' "$GUEST_KEY" | plumectl keys create --service-id svc-000001 --zone guests --key-stdin --expires 7d
   plumectl keys update 1 --service-id svc-000001 --zone guests --disable
   plumectl keys delete 1 --service-id svc-000001 --zone guests --yes
+  plumectl keys zones list --service-id svc-000001
 
   # Try it against the built-in fake's demo subscriber
   plumectl keys list --service-id svc-demo-0001 --fake`,
@@ -55,7 +57,7 @@ delete change them.
 		Args:              noKeyArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	cmd.AddCommand(a.newKeysListCmd(), a.newKeysCreateCmd(), a.newKeysUpdateCmd(), a.newKeysDeleteCmd())
+	cmd.AddCommand(a.newKeysListCmd(), a.newKeysCreateCmd(), a.newKeysUpdateCmd(), a.newKeysDeleteCmd(), a.newKeysZonesCmd())
 	return cmd
 }
 
@@ -407,7 +409,7 @@ func noKeyArgs(cmd *cobra.Command, args []string) error {
 	case len(args) == 0:
 		return nil
 	case cmd.HasSubCommands():
-		return usageErrorf(cmd, "unknown subcommand (not repeated: it may be a key): give list, create, update or delete")
+		return usageErrorf(cmd, "unknown subcommand (not repeated: it may be a key): give list, create, update, delete or zones")
 	}
 	return usageErrorf(cmd, "takes no argument: the key is read from standard input (--key-stdin)")
 }

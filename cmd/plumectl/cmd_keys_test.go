@@ -170,7 +170,7 @@ func TestKeysRefusedBeforeSending(t *testing.T) {
 	_, stderr, code = runApp(t, "keys", guestKey)
 	assert.Equal(t, exitUsage, code)
 	assert.True(t, assertNoKeys(t, stderr))
-	assert.Contains(t, stderr, "keys: unknown subcommand (not repeated: it may be a key): give list, create, update or delete")
+	assert.Contains(t, stderr, "keys: unknown subcommand (not repeated: it may be a key): give list, create, update, delete or zones")
 }
 
 // TestKeysReadOnlyFake: key 0, the network's own password, cannot be deleted or turned off:
