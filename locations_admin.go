@@ -358,6 +358,12 @@ func (r FactoryReset) Validate() error {
 // true is a *ValidationError and nothing is sent. No flow of the SDK calls it. The API answers
 // 204; an unknown location is ErrNotFound.
 //
+// It is sent at most once: unlike other DELETEs it is not retried after a 5xx or a connection
+// lost once the request may have reached the API (only after a dial error, a 429 or the WAF's
+// 403, which it did not reach), since a second reset would wipe what was set up in between
+// and reboot the nodes again. Such an error leaves it unknown whether the reset happened:
+// read the location's settings before trying again.
+//
 // API: DELETE /Customers/{id}/locations/{locationId}/factoryReset
 func (s *LocationsService) FactoryReset(ctx context.Context, customerID, locationID string, reset FactoryReset) error {
 	if err := checkIDs("customerID", customerID, "locationID", locationID); err != nil {
@@ -371,5 +377,6 @@ func (s *LocationsService) FactoryReset(ctx context.Context, customerID, locatio
 		method: http.MethodDelete,
 		path:   locationPath(customerID, locationID, "factoryReset"),
 		body:   reset,
+		once:   true,
 	})
 }

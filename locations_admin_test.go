@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -280,6 +281,31 @@ func factoryResetBody(on ...string) string {
 	}
 	data, _ := json.Marshal(flags)
 	return string(data)
+}
+
+// TestFactoryResetIsNeverSentTwice: a 5xx (or a lost answer) may come after the reset took
+// effect, so FactoryReset is not retried after it, where any other DELETE is; a 429, which the
+// API sends before doing anything, is still retried.
+func TestFactoryResetIsNeverSentTwice(t *testing.T) {
+	t.Parallel()
+	retrying := WithRetry(RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond})
+	for _, status := range []int{500, 502, 503, 504} {
+		c, m := newMockClient(t, retrying)
+		m.reply(204, ``).then(status, `{"error":{"statusCode":`+strconv.Itoa(status)+`,"message":"x"}}`)
+		err := c.Locations.FactoryReset(t.Context(), locTestCustomer, locTestLocation, FactoryReset{Devices: true})
+		require.ErrorIs(t, err, ErrServer, "status %d", status)
+		assert.Len(t, m.requests(), 1, "status %d: sent once", status)
+
+		// Any other DELETE is retried after the same answer.
+		c, m = newMockClient(t, retrying)
+		m.reply(204, ``).then(status, `{}`)
+		require.NoError(t, c.Locations.Delete(t.Context(), locTestCustomer, locTestLocation), "status %d", status)
+		assert.Len(t, m.requests(), 2, "status %d: Delete retried", status)
+	}
+	c, m := newMockClient(t, retrying)
+	m.reply(204, ``).then(429, `{}`)
+	require.NoError(t, c.Locations.FactoryReset(t.Context(), locTestCustomer, locTestLocation, FactoryReset{Devices: true}))
+	assert.Len(t, m.requests(), 2, "a 429 reached nothing: retried")
 }
 
 func TestLocationsFactoryReset(t *testing.T) {

@@ -57,6 +57,10 @@ type request struct {
 	body     any           // JSON-encoded when non-nil
 	meanings map[int]error // per-operation sentinel by HTTP status
 	secrets  []string      // values of this call to redact from errors (a WiFi key)
+	// once sends the request at most once where it may have reached the API: no retry after
+	// a 5xx or a connection lost mid-exchange (a destructive call, FactoryReset). Retries
+	// where it provably did not (a dial error, 429, the WAF's 403) stay.
+	once bool
 }
 
 // call sends r and returns its 2xx answer decoded into a new T.
@@ -136,7 +140,7 @@ func (c *Client) run(ctx context.Context, r *request, out any, observe func(cont
 		}
 		refused := rejected
 		bearer := func(ctx context.Context) (string, error) { return c.tokens.forSend(ctx, tok, refused) }
-		raw, err = c.sendWith(ctx, exchange{method: r.method, bearer: bearer, observe: observe, attempts: attempts}, target, payload, "application/json", nil)
+		raw, err = c.sendWith(ctx, exchange{method: r.method, once: r.once, bearer: bearer, observe: observe, attempts: attempts}, target, payload, "application/json", nil)
 		var tokenErr *retry.TokenError
 		if errors.As(err, &tokenErr) {
 			return nil, nil, fmt.Errorf("plume: %s: %w", r.op, tokenErr.Err)
@@ -165,6 +169,7 @@ func (c *Client) run(ctx context.Context, r *request, out any, observe func(cont
 type exchange struct {
 	method     string
 	idempotent bool                                  // a POST that is safe to repeat (the token request)
+	once       bool                                  // never repeated once it may have reached the API (request.once)
 	bearer     func(context.Context) (string, error) // the token of each attempt to the API host; nil for none
 	observe    func(context.Context, retry.Event)    // told of each limiter wait and attempt; nil for none
 	attempts   int                                   // attempts of the same operation before this exchange (a 401's refresh)
@@ -185,7 +190,7 @@ type rawResponse struct {
 // exchange travels there as a *retry.Call; the transport counts attempts and records the
 // token it attached on it. sendWith is the one place that reads them back, into the result.
 func (c *Client) sendWith(ctx context.Context, ex exchange, target string, payload []byte, contentType string, header http.Header) (*rawResponse, error) {
-	call := &retry.Call{Method: ex.method, Idempotent: ex.idempotent, Bearer: ex.bearer, Observe: ex.observe, Attempts: ex.attempts}
+	call := &retry.Call{Method: ex.method, Idempotent: ex.idempotent, Once: ex.once, Bearer: ex.bearer, Observe: ex.observe, Attempts: ex.attempts}
 	if ex.attempts > 0 {
 		call.RetryReason = "token refresh" // the API answered 401 to the previous token
 	}

@@ -26,6 +26,10 @@ type Call struct {
 	Method string
 	// Idempotent marks a POST that is safe to repeat (the token request).
 	Idempotent bool
+	// Once marks a request never to repeat after it may have reached the API, whatever its
+	// method (a destructive DELETE): only the retries of a request that provably did not
+	// reach it (a dial error, 429, the WAF's 403) are made.
+	Once bool
 	// Attempts counts the attempts sent so far (set by the transport).
 	Attempts int
 	// Bearer gives the token for a request to the API host; the transport asks it after the
@@ -84,7 +88,7 @@ func CallFrom(ctx context.Context) *Call {
 // retriesAfterSend reports whether a request of this method may be sent again after it
 // may have reached the API.
 func (c *Call) retriesAfterSend() bool {
-	if c == nil {
+	if c == nil || c.Once {
 		return false
 	}
 	switch c.Method {
