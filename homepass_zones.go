@@ -153,8 +153,10 @@ func (s *HomePassService) CreateAccessZone(ctx context.Context, customerID, loca
 // its accessible devices; it returns every zone of the network. The reference's text promises
 // the zones but its example is empty (docs/plume-support-api.md §8.5): when the answer is
 // empty or is not a list, UpdateAccessZone reads the zones back with one more call (as
-// AccessZones does); an error of that read says the update was made. A read-only zone is
-// ErrReadOnly (HTTP 405), an unknown zone ErrNotFound.
+// AccessZones does); an error of that read says the update was made. An unknown zone is
+// ErrNotFound, a refused value ErrValidation (422). The reference lists no 405 here (only
+// DeleteAccessZone refuses the read-only zones 1 to 3), and the fake renames zones 1 to 3;
+// should the API answer 405, it is ErrReadOnly.
 //
 // API: PATCH /Customers/{id}/locations/{locationId}/wifiNetwork/accessZones/{zoneId}
 func (s *HomePassService) UpdateAccessZone(ctx context.Context, customerID, locationID string, zoneID int, req AccessZoneRequest) ([]AccessZone, error) {

@@ -16,8 +16,9 @@ import (
 
 // zonesHelp is what every keys zones command says about access zones.
 const zonesHelp = `An access zone of a location's WiFi network is what the devices that join with its HomePass
-keys may reach. Every network has three read-only zones, ids 1 to 3 (home, guests and
-internetAccessOnly): the API refuses to change or delete them (HTTP 405, exit status 2).
+keys may reach. Every network has three built-in zones, ids 1 to 3 (home, guests and
+internetAccessOnly): the API refuses to delete them (HTTP 405, exit status 2); Plume's
+reference lists no 405 for changing one, and should the API answer one, it is status 2 too.
 keys zones create adds guests zones; their accessible devices (--device MAC) are the home
 devices the zone's guests may see. A MAC is checked before anything is sent (exit status 2).`
 
@@ -114,7 +115,7 @@ func zoneWriteError(cmd *cobra.Command, at place, err error, id int, notFound st
 	case errors.Is(err, plume.ErrReadOnly) && id < 1:
 		return &statusError{status: exitUsage, err: fmt.Errorf("%s: the API refused the access zone (HTTP 405)", cmd.Name())}
 	case errors.Is(err, plume.ErrReadOnly):
-		return &statusError{status: exitUsage, err: fmt.Errorf("%s: access zone %d is read-only: the API refuses to change or delete it (HTTP 405); zones 1 to 3 are the network's own home, guests and internetAccessOnly", cmd.Name(), id)}
+		return &statusError{status: exitUsage, err: fmt.Errorf("%s: access zone %d is read-only: the API refused it (HTTP 405); zones 1 to 3 are the network's own home, guests and internetAccessOnly", cmd.Name(), id)}
 	}
 	return at.fail(cmd, err, notFound)
 }

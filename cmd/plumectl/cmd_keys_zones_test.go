@@ -133,7 +133,7 @@ func TestZonesReadOnlyAndNotFoundFake(t *testing.T) {
 	for _, id := range []string{"1", "2", "3"} {
 		stdout, stderr, code := zonesFake(t, "delete", id, "--yes")
 		assert.Equal(t, exitUsage, code, id)
-		assert.Contains(t, stderr, "plumectl: delete: access zone "+id+" is read-only: the API refuses to change or delete it (HTTP 405); "+
+		assert.Contains(t, stderr, "plumectl: delete: access zone "+id+" is read-only: the API refused it (HTTP 405); "+
 			"zones 1 to 3 are the network's own home, guests and internetAccessOnly\n", id)
 		assert.Empty(t, stdout, id)
 	}
@@ -254,7 +254,7 @@ func TestZonesBinary(t *testing.T) {
 	require.NoError(t, srv.InjectFault(plumetest.Fault{Method: http.MethodPatch, Path: "/api/Customers/*/locations/*/wifiNetwork/accessZones/1", Status: http.StatusMethodNotAllowed}))
 	_, stderr, code = run(t, "update", "1", "--description", "Family")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, stderr, "update: access zone 1 is read-only: the API refuses to change or delete it (HTTP 405)")
+	assert.Contains(t, stderr, "update: access zone 1 is read-only: the API refused it (HTTP 405)")
 	_, stderr, code = run(t, "delete", "2", "--yes")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "delete: access zone 2 is read-only")
