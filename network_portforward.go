@@ -118,8 +118,11 @@ func (s *NetworkService) AddPortForward(ctx context.Context, customerID, locatio
 	return s.writePortForward(ctx, "Network.AddPortForward", http.MethodPost, customerID, locationID, mac, pf, "portForward")
 }
 
-// UpdatePortForward replaces the port forward of pf.ExternalPort of the device mac; the body
-// is as AddPortForward's, and so is the reading of the answer. Errors as AddPortForward's.
+// UpdatePortForward replaces the existing port forward of pf.ExternalPort of the device mac;
+// the body is as AddPortForward's, and so is the reading of the answer. It creates none: a
+// port with no forward is ErrValidation (422, the reference's "PortForward is empty"), as are
+// the values AddPortForward's 422 refuses (docs/plume-support-api.md §9.6); a 412 is
+// ErrLANPrefixUnknown.
 //
 // API: PUT /Customers/{id}/locations/{locationId}/networkConfiguration/dhcpReservations/{mac}/portForward/{externalPort}
 func (s *NetworkService) UpdatePortForward(ctx context.Context, customerID, locationID, mac string, pf PortForward) (*PortForward, error) {

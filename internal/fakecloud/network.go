@@ -100,7 +100,7 @@ func (c *Cloud) putReservation(rq *request) *reply {
 	case f.err != nil:
 		return f.err
 	case ipText == nil || *ipText == "":
-		return errorReply(http.StatusBadRequest, "ip is required")
+		return errorReply(http.StatusUnprocessableEntity, "ip is required") // §9.3: 422 for an empty IP
 	}
 	ip, err := netip.ParseAddr(*ipText)
 	if err != nil || !ip.Is4() {
@@ -244,8 +244,8 @@ func (c *Cloud) createForward(rq *request) *reply {
 	return jsonReply(http.StatusOK, forwardJSON(p))
 }
 
-// replaceForward creates or replaces the port forward on the path's externalPort; one on
-// another reservation is 422. PUT …/dhcpReservations/{mac}/portForward/{externalPort} (§9.6, §12.8)
+// replaceForward replaces the port forward on the path's externalPort; none there ("Update
+// an existing…"), or one on another reservation, is 422. PUT …/dhcpReservations/{mac}/portForward/{externalPort} (§9.6, §12.8)
 func (c *Cloud) replaceForward(rq *request) *reply {
 	l, r, f, bad := c.forwardScope(rq, http.StatusUnprocessableEntity)
 	if bad != nil {
@@ -261,6 +261,9 @@ func (c *Cloud) replaceForward(rq *request) *reply {
 	}
 	if owner := forwardOwner(l, port); owner != nil && owner != r {
 		return errorf(http.StatusUnprocessableEntity, "externalPort %d is forwarded to %s", port, owner.mac)
+	}
+	if r.forwards[port] == nil {
+		return errorf(http.StatusUnprocessableEntity, "no port forward on externalPort %d to update", port)
 	}
 	r.forwards[port] = p
 	return jsonReply(http.StatusOK, forwardJSON(p))

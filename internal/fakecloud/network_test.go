@@ -120,7 +120,7 @@ func TestDHCPReservations(t *testing.T) {
 	assert.Equal(t, map[string]any{"mac": macPhone, "hostname": "", "ip": "192.168.1.22"}, s.expect(200, "GET", put(macPhone), nil).object(t))
 
 	s.runStatusCases(t, []statusCase{
-		{"ip missing", "PUT", put(macTV), map[string]any{"hostName": "tv"}, 400},
+		{"ip missing", "PUT", put(macTV), map[string]any{"hostName": "tv"}, 422},
 		{"ip not a string", "PUT", put(macTV), map[string]any{"ip": 7}, 400},
 		{"ip not IPv4", "PUT", put(macTV), reserve("fe80::1"), 422},
 		{"ip outside the prefix", "PUT", put(macTV), reserve("192.168.2.20"), 422},
@@ -160,10 +160,11 @@ func TestPortForwards(t *testing.T) {
 	assert.Equal(t, map[string]any{"externalPort": 2222.0, "internalPort": 22.0, "protocol": "udp", "name": "ssh", "natLoopback": "disable"}, got)
 	assert.Equal(t, []any{2222.0, 8443.0}, field(s.expect(200, "GET", r+"/portForwards", nil).objects(t), "externalPort"), "by externalPort")
 
-	// PUT replaces the forward on the path's port, or creates it.
+	// PUT replaces the forward on the path's port; it creates none.
 	got = s.expect(200, "PUT", r+"/portForward/2222", map[string]any{"internalPort": 2022, "protocol": "both"}).object(t)
 	assert.Equal(t, map[string]any{"externalPort": 2222.0, "internalPort": 2022.0, "protocol": "both", "name": "", "natLoopback": "auto"}, got)
-	s.expect(200, "PUT", r+"/portForward/9000", map[string]any{"externalPort": 9000})
+	s.expect(422, "PUT", r+"/portForward/9000", map[string]any{"externalPort": 9000})
+	s.expect(200, "POST", r+"/portForward", map[string]any{"externalPort": 9000})
 	views, _ := s.cloud.DHCPReservations(s.loc)
 	require.Len(t, views, 2)
 	assert.Equal(t, DHCPReservationView{MAC: macLaptop, IP: "192.168.1.20", PortForwards: []PortForwardView{
