@@ -280,7 +280,9 @@ func (s *LocationsService) FreezeStatus(ctx context.Context, customerID, locatio
 // are always sent. req is checked before sending, Until against the client's clock. The
 // answer, which the reference does not show, is returned when it has the freeze's fields;
 // an empty answer, or one without them, gives the freeze as sent (Raw then holds what came).
-// An unknown location is ErrNotFound. Unfreeze ends it early.
+// An unknown location is ErrNotFound; a value the API refuses (a person id it does not know,
+// a past expiresAt) is ErrValidation (422), which the reference does not list but the fake
+// answers. Unfreeze ends it early.
 //
 // API: PATCH /Customers/{id}/locations/{locationId}/freeze/autoExpire
 func (s *LocationsService) Freeze(ctx context.Context, customerID, locationID string, req LocationFreezeRequest) (*LocationFreeze, error) {
