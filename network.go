@@ -278,7 +278,8 @@ func sameMAC(got, want string) bool {
 }
 
 // WaitForLANPrefix calls write until it returns anything but ErrLANPrefixUnknown: the 412 of
-// a DHCP reservation or port-forward write at a location whose gateway has not reported its
+// a DHCP reservation write (and of a port-forward write, should the API answer one there; the
+// reference lists it only for reservations) at a location whose gateway has not reported its
 // LAN prefix yet, which is typical for a while after provisioning. It pauses between calls
 // as the client's flows do (2 s, doubling up to 30 s, unless WithPolling says otherwise). It
 // returns write's first other result (nil included), or, when ctx ends first, an error for

@@ -110,8 +110,9 @@ func (p PortForward) wire() portForwardWire {
 // filled in from pf; a list without it is an *UnexpectedResponseError.
 //
 // The API answers 422 (ErrValidation), not 404, for a device without a reservation, and for a
-// port out of range, a protocol it refuses or an external port already forwarded. A 412 is
-// ErrLANPrefixUnknown (see WaitForLANPrefix).
+// port out of range, a protocol it refuses or an external port already forwarded. A 412,
+// which the design notes expect here and the reference lists only for reservation writes
+// (the fake answers none to port forwards), is ErrLANPrefixUnknown (see WaitForLANPrefix).
 //
 // API: POST /Customers/{id}/locations/{locationId}/networkConfiguration/dhcpReservations/{mac}/portForward
 func (s *NetworkService) AddPortForward(ctx context.Context, customerID, locationID, mac string, pf PortForward) (*PortForward, error) {
@@ -121,8 +122,8 @@ func (s *NetworkService) AddPortForward(ctx context.Context, customerID, locatio
 // UpdatePortForward replaces the existing port forward of pf.ExternalPort of the device mac;
 // the body is as AddPortForward's, and so is the reading of the answer. It creates none: a
 // port with no forward is ErrValidation (422, the reference's "PortForward is empty"), as are
-// the values AddPortForward's 422 refuses (docs/plume-support-api.md §9.6); a 412 is
-// ErrLANPrefixUnknown.
+// the values AddPortForward's 422 refuses (docs/plume-support-api.md §9.6); a 412 (see
+// AddPortForward) is ErrLANPrefixUnknown.
 //
 // API: PUT /Customers/{id}/locations/{locationId}/networkConfiguration/dhcpReservations/{mac}/portForward/{externalPort}
 func (s *NetworkService) UpdatePortForward(ctx context.Context, customerID, locationID, mac string, pf PortForward) (*PortForward, error) {
