@@ -231,7 +231,8 @@ func (s *jobStore) get(id string) *job {
 }
 
 // startJob runs fn as a job of the session's technician and returns the job. fn's context
-// carries the job (its API calls become steps) and ends with the portal or after jobTimeout.
+// carries the job (its API calls become steps) and ends with the portal or after jobTimeout;
+// onEnd (the audit line) runs before the job is marked done.
 func (p *Portal) startJob(sess *session, j *job, fn func(ctx context.Context, j *job) ([]string, error), onEnd func(err error)) *job {
 	j.ID = randomID()
 	j.Owner = sess.user
@@ -244,8 +245,9 @@ func (p *Portal) startJob(sess *session, j *job, fn func(ctx context.Context, j 
 		ctx, cancel := context.WithTimeout(context.WithValue(p.ctx, jobKey{}, j), jobTimeout)
 		defer cancel()
 		result, err := fn(ctx, j)
-		j.finish(result, err)
+		// The audit line first: once the job's page says it is done, the action is logged.
 		onEnd(err)
+		j.finish(result, err)
 	}()
 	return j
 }
