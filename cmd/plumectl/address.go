@@ -144,6 +144,15 @@ func sdkError(cmd *cobra.Command, err error, notFound string) error {
 	return foundNothing(cmd, err, notFound)
 }
 
+// checkAt checks the flags of a command on one location, before anything is sent: --output,
+// --fake and --csv (singleFlags), then the address (addressFlags).
+func checkAt(cmd *cobra.Command, f *singleFlags, where *addressFlags) error {
+	if err := f.check(cmd); err != nil {
+		return err
+	}
+	return where.check(cmd)
+}
+
 // connectAt connects a support command (connectSupport) and finds the location its address
 // flags name. The caller closes the conn; on an error there is none to close.
 func (a *app) connectAt(cmd *cobra.Command, f *singleFlags, where *addressFlags) (*conn, place, error) {

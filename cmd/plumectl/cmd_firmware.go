@@ -70,10 +70,7 @@ The exit status is 1 when the location is not found.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
-				return err
-			}
-			if err := where.check(cmd); err != nil {
+			if err := checkAt(cmd, &f, &where); err != nil {
 				return err
 			}
 			ctx := cmd.Context()

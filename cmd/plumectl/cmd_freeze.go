@@ -79,10 +79,7 @@ MAC or --until, or flags that do not go together.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
-				return err
-			}
-			if err := where.check(cmd); err != nil {
+			if err := checkAt(cmd, &f, &where); err != nil {
 				return err
 			}
 			until, err := s.checkFreeze(cmd, time.Now())
@@ -171,10 +168,7 @@ MAC or flags that do not go together.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
-				return err
-			}
-			if err := where.check(cmd); err != nil {
+			if err := checkAt(cmd, &f, &where); err != nil {
 				return err
 			}
 			if err := s.checkUnfreeze(cmd); err != nil {

@@ -35,10 +35,7 @@ func (k *keysFlags) add(cmd *cobra.Command, zoneUsage string) {
 // check returns a usage error for flags that do not go together, no location, or a --zone
 // that is not a zone type; zoneRequired makes --zone required.
 func (k *keysFlags) check(cmd *cobra.Command, zoneRequired bool) error {
-	if err := k.f.check(cmd); err != nil {
-		return err
-	}
-	if err := k.where.check(cmd); err != nil {
+	if err := checkAt(cmd, &k.f, &k.where); err != nil {
 		return err
 	}
 	switch {

@@ -80,10 +80,7 @@ func (p *pfCommon) add(cmd *cobra.Command, macUsage string) {
 // check checks the flags of every command, and the MAC when required or given, which it
 // rewrites in lowercase colon form.
 func (p *pfCommon) check(cmd *cobra.Command, macRequired bool) error {
-	if err := p.f.check(cmd); err != nil {
-		return err
-	}
-	if err := p.where.check(cmd); err != nil {
+	if err := checkAt(cmd, &p.f, &p.where); err != nil {
 		return err
 	}
 	if p.mac == "" && !macRequired {

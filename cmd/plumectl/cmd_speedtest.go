@@ -44,10 +44,7 @@ interrupted while waiting.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
-				return err
-			}
-			if err := where.check(cmd); err != nil {
+			if err := checkAt(cmd, &f, &where); err != nil {
 				return err
 			}
 			ctx := cmd.Context()

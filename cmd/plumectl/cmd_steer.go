@@ -55,10 +55,7 @@ more than 31 days is not found), 2 for a bad MAC or duration.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
-				return err
-			}
-			if err := where.check(cmd); err != nil {
+			if err := checkAt(cmd, &f, &where); err != nil {
 				return err
 			}
 			if err := s.check(cmd); err != nil {
